@@ -1,0 +1,1 @@
+"""The voice-token API: mints Twilio Voice access tokens for authenticated callers."""

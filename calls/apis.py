@@ -1,0 +1,45 @@
+"""The token endpoint: GET /api/calls/token/twilio."""
+
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from calls.authentication import VoiceCallerAuthentication
+from calls.handlers import calls_exception_handler
+from calls.serializers import TwilioTokenSerializer
+from calls.services import voice_token_mint
+
+
+class JSONOnly(BaseContentNegotiation):
+    """The endpoint has one representation; answer JSON whatever the Accept header says."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class TwilioVoiceTokenApi(APIView):
+    """A Twilio Voice access token for the authenticated caller."""
+
+    authentication_classes = [VoiceCallerAuthentication]
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONOnly
+
+    def get(self, request: Request) -> Response:
+        minted = voice_token_mint(caller=request.user)
+        return Response(TwilioTokenSerializer(minted).data)
+
+    def get_exception_handler(self):
+        return calls_exception_handler
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # A token, or the reason there is none, is for this caller and this moment only.
+        response["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,41 @@
+"""Settings of the calls app, read lazily from Django settings under the ``CALLS_`` prefix."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from orgs.voice import VoiceCaller
+
+DEFAULT_CALLER_RESOLVER = "users.selectors.voice_caller_get"
+
+
+class CallsSettings:
+    """Each property reads its Django setting on every access, so overrides apply at once."""
+
+    prefix = "CALLS_"
+
+    def _setting(self, name: str, default):
+        return getattr(settings, self.prefix + name, default)
+
+    @property
+    def CALLER_RESOLVER(self) -> str:
+        """Dotted path of ``f(*, user_id) -> VoiceCaller | None``, the only way to the data."""
+        return self._setting("CALLER_RESOLVER", DEFAULT_CALLER_RESOLVER)
+
+    @property
+    def caller_resolver(self) -> Callable[..., VoiceCaller | None]:
+        """The resolver function itself."""
+        return _import(self.CALLER_RESOLVER)
+
+
+_imported: dict[str, Callable] = {}
+
+
+def _import(path: str) -> Callable:
+    if path not in _imported:
+        _imported[path] = import_string(path)
+    return _imported[path]
+
+
+app_settings = CallsSettings()

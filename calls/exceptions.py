@@ -1,0 +1,35 @@
+"""The token endpoint's errors, declared with their status, message and code."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status
+from rest_framework.exceptions import APIException
+
+from orgs.voice import MissingCredentials
+
+
+class TwilioCredentialsMissing(APIException):
+    """The caller's organization lacks credentials (or the caller has no organization)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = _("Twilio credentials missing")
+    default_code = "TWILIO_CREDENTIALS_MISSING"
+
+    def __init__(self, missing: MissingCredentials):
+        super().__init__()
+        self.missing = missing
+
+
+class NoTwilioNumber(APIException):
+    """The caller has no Twilio phone number to use as identity."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = _("User has no Twilio phone number")
+    default_code = "NO_TWILIO_NUMBER"
+
+
+class TokenGenerationFailed(APIException):
+    """Minting failed on the server's side; the cause is logged, never returned."""
+
+    status_code = status.HTTP_500_INTERNAL_SERVER_ERROR
+    default_detail = _("Failed to generate token")
+    default_code = "token_generation_failed"

@@ -1,0 +1,37 @@
+"""Output shapes of the token endpoint."""
+
+from rest_framework import serializers
+
+
+class TwilioTokenSerializer(serializers.Serializer):
+    """200: the token, the identity it carries, the caller's id and the token's expiry."""
+
+    token = serializers.CharField()
+    identity = serializers.CharField()
+    userId = serializers.CharField(source="user_id")  # noqa: N815 - the contract's name
+    expiresAt = serializers.DateTimeField(source="expires_at")  # noqa: N815
+
+
+class MissingCredentialsSerializer(serializers.Serializer):
+    """Which credentials are unset; ``true`` means unset."""
+
+    accountSid = serializers.BooleanField(source="account_sid")  # noqa: N815
+    apiKeySid = serializers.BooleanField(source="api_key_sid")  # noqa: N815
+    apiKeySecret = serializers.BooleanField(source="api_key_secret")  # noqa: N815
+    twimlAppSid = serializers.BooleanField(source="twiml_app_sid")  # noqa: N815
+
+
+class TokenErrorSerializer(serializers.Serializer):
+    """400: ``error`` and ``code``, plus the ``missing`` map when credentials are unset."""
+
+    error = serializers.CharField()
+    code = serializers.CharField()
+    missing = MissingCredentialsSerializer(required=False)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """401, 405, 429, 500: ``{"success": false, "error", "code"}``."""
+
+    success = serializers.BooleanField(default=False)
+    error = serializers.CharField()
+    code = serializers.CharField(required=False)

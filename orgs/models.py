@@ -1,0 +1,71 @@
+"""The Organization: a tenant, with its Twilio credentials and voice options."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from orgs import validators
+from orgs.fields import EncryptedTextField
+
+TOKEN_TTL_MIN = 60
+TOKEN_TTL_MAX = 86_400  # Twilio caps an access token's lifetime at 24 hours.
+TOKEN_TTL_DEFAULT = 3_600
+
+
+class TwilioRegion(models.TextChoices):
+    """Twilio Regions a token may be pinned to (the token's ``twr`` header)."""
+
+    US1 = "us1", "US1 (United States)"
+    IE1 = "ie1", "IE1 (Ireland)"
+    AU1 = "au1", "AU1 (Australia)"
+
+
+class Organization(models.Model):
+    """A tenant. Its Twilio fields may stay blank until the organization sets Twilio up."""
+
+    name = models.CharField(max_length=200)
+    twilio_account_sid = models.CharField(
+        "Account SID", max_length=34, blank=True, validators=[validators.validate_account_sid]
+    )
+    twilio_api_key_sid = models.CharField(
+        "API key SID", max_length=34, blank=True, validators=[validators.validate_api_key_sid]
+    )
+    twilio_api_key_secret = EncryptedTextField("API key secret")
+    twilio_twiml_app_sid = models.CharField(
+        "TwiML App SID", max_length=34, blank=True, validators=[validators.validate_twiml_app_sid]
+    )
+    twilio_token_ttl = models.PositiveIntegerField(
+        "token lifetime (seconds)",
+        default=TOKEN_TTL_DEFAULT,
+        validators=[MinValueValidator(TOKEN_TTL_MIN), MaxValueValidator(TOKEN_TTL_MAX)],
+    )
+    twilio_incoming_allow = models.BooleanField("allow incoming calls", default=True)
+    twilio_region = models.CharField(
+        "Twilio Region",
+        max_length=8,
+        blank=True,
+        choices=TwilioRegion.choices,
+        help_text="Leave blank for Twilio's default region (US1).",
+    )
+    twilio_push_credential_sid = models.CharField(
+        "push credential SID",
+        max_length=34,
+        blank=True,
+        validators=[validators.validate_push_credential_sid],
+        help_text="For the iOS and Android Voice SDKs: the Credential that signs push notifications.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    twilio_token_ttl__gte=TOKEN_TTL_MIN, twilio_token_ttl__lte=TOKEN_TTL_MAX
+                ),
+                name="orgs_organization_token_ttl_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

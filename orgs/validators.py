@@ -1,0 +1,23 @@
+"""Validators for Twilio identifiers and secrets."""
+
+from django.core.validators import RegexValidator
+
+
+def _sid_validator(prefix: str, what: str) -> RegexValidator:
+    return RegexValidator(
+        regex=rf"\A{prefix}[0-9a-f]{{32}}\Z",
+        message=f"A {what} is {prefix} followed by 32 lowercase hexadecimal characters.",
+        code=f"invalid_{prefix.lower()}_sid",
+    )
+
+
+validate_account_sid = _sid_validator("AC", "Twilio Account SID")
+validate_api_key_sid = _sid_validator("SK", "Twilio API key SID")
+validate_twiml_app_sid = _sid_validator("AP", "TwiML App SID")
+validate_push_credential_sid = _sid_validator("CR", "Twilio push credential SID")
+
+validate_api_key_secret = RegexValidator(
+    regex=r"\A[A-Za-z0-9]{32}\Z",
+    message="An API key secret is 32 letters and digits, as Twilio shows it when the key is made.",
+    code="invalid_api_key_secret",
+)

@@ -1,0 +1,1 @@
+"""The Tether Relay host project: settings, root URLs and WSGI entry point."""

@@ -1,0 +1,1 @@
+"""The custom User: an organization member with a Twilio phone number."""

@@ -1,0 +1,65 @@
+"""Create (or refresh) a demo organization and user, and print a ready-to-paste curl."""
+
+import secrets
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from rest_framework_simplejwt.tokens import AccessToken
+
+from orgs.models import Organization
+from users.models import User
+
+DEMO_ORGANIZATION = "Demo Organization (fake Twilio credentials)"
+DEMO_USERNAME = "demo"
+DEMO_NUMBER = "+14165550100"
+# Well-formed and obviously fake: Twilio will not accept tokens signed with them.
+DEMO_CREDENTIALS = {
+    "twilio_account_sid": "AC" + "0" * 32,
+    "twilio_api_key_sid": "SK" + "0" * 32,
+    "twilio_api_key_secret": "DemoSecretDemoSecretDemoSecret00",
+    "twilio_twiml_app_sid": "AP" + "0" * 32,
+}
+
+
+class Command(BaseCommand):
+    help = "Create the demo organization and user (idempotent) and print a bearer token."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--base-url", default="http://127.0.0.1:2212", help="Where the server listens."
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("seed_demo only runs in development mode (DJANGO_DEBUG unset).")
+        user, password = self._seed()
+        access = AccessToken.for_user(user)
+        url = f"{options['base_url'].rstrip('/')}/api/calls/token/twilio"
+        self.stdout.write(
+            f"Demo user: {user.username} / {password} (organization: {user.organization})\n"
+            f"Bearer token (valid {_minutes(access)} minutes; run seed_demo again for another):\n\n"
+            f"curl -s -H 'Authorization: Bearer {access}' {url}\n"
+        )
+
+    @transaction.atomic
+    def _seed(self) -> tuple[User, str]:
+        organization, _ = Organization.objects.update_or_create(
+            name=DEMO_ORGANIZATION, defaults=DEMO_CREDENTIALS
+        )
+        user, _ = User.objects.update_or_create(
+            username=DEMO_USERNAME,
+            defaults={
+                "organization": organization,
+                "twilio_phone_number": DEMO_NUMBER,
+                "is_active": True,
+            },
+        )
+        password = secrets.token_urlsafe(12)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        return user, password
+
+
+def _minutes(token: AccessToken) -> int:
+    return int(token.lifetime.total_seconds() // 60)
