@@ -8,17 +8,17 @@ class TwilioTokenSerializer(serializers.Serializer):
 
     token = serializers.CharField()
     identity = serializers.CharField()
-    userId = serializers.CharField(source="user_id")  # noqa: N815 - the contract's name
-    expiresAt = serializers.DateTimeField(source="expires_at")  # noqa: N815
+    userId = serializers.CharField(source="user_id")
+    expiresAt = serializers.DateTimeField(source="expires_at")
 
 
 class MissingCredentialsSerializer(serializers.Serializer):
     """Which credentials are unset; ``true`` means unset."""
 
-    accountSid = serializers.BooleanField(source="account_sid")  # noqa: N815
-    apiKeySid = serializers.BooleanField(source="api_key_sid")  # noqa: N815
-    apiKeySecret = serializers.BooleanField(source="api_key_secret")  # noqa: N815
-    twimlAppSid = serializers.BooleanField(source="twiml_app_sid")  # noqa: N815
+    accountSid = serializers.BooleanField(source="account_sid")
+    apiKeySid = serializers.BooleanField(source="api_key_sid")
+    apiKeySecret = serializers.BooleanField(source="api_key_secret")
+    twimlAppSid = serializers.BooleanField(source="twiml_app_sid")
 
 
 class TokenErrorSerializer(serializers.Serializer):

@@ -97,9 +97,7 @@ def _check_sids(caller: VoiceCaller, credentials: TwilioCredentials) -> None:
         try:
             validate(value)
         except ValidationError:
-            logger.error(
-                "Organization %s has a malformed Twilio %s.", caller.organization_id, name
-            )
+            logger.error("Organization %s has a malformed Twilio %s.", caller.organization_id, name)
             raise TokenGenerationFailed() from None
 
 

@@ -30,7 +30,17 @@ class OrganizationAdminForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = "__all__"
+        fields = [
+            "name",
+            "twilio_account_sid",
+            "twilio_api_key_sid",
+            "twilio_api_key_secret",
+            "twilio_twiml_app_sid",
+            "twilio_token_ttl",
+            "twilio_incoming_allow",
+            "twilio_region",
+            "twilio_push_credential_sid",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

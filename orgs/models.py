@@ -51,7 +51,7 @@ class Organization(models.Model):
         max_length=34,
         blank=True,
         validators=[validators.validate_push_credential_sid],
-        help_text="For the iOS and Android Voice SDKs: the Credential that signs push notifications.",
+        help_text="For the iOS and Android Voice SDKs: the Credential that signs pushes.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -13,7 +13,6 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 PRODUCTION = not DEBUG
@@ -21,7 +20,7 @@ PRODUCTION = not DEBUG
 # Development-only fallbacks. Production mode never uses them: env() without a default raises
 # ImproperlyConfigured("Set the <NAME> environment variable").
 _DEV_SECRET_KEY = "development-only-secret-key-never-use-in-production-0123456789"  # noqa: S105
-_DEV_JWT_SIGNING_KEY = "development-only-jwt-signing-key-never-use-in-production"  # noqa: S105
+_DEV_JWT_SIGNING_KEY = "development-only-jwt-signing-key-never-use-in-production"
 _DEV_FIELD_ENCRYPTION_KEY = "ZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXktMDAwMDA="
 
 

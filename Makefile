@@ -1,0 +1,43 @@
+# Tether Relay voice tokens. `make run` to try it, `make test` to test it.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HOST   := 127.0.0.1
+PORT   := 2212
+
+.PHONY: install run migrate seed test test-postgres lint format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)  ## Create the virtualenv and install the project with its dev tools.
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate  ## Create the demo organization and user; print a curl with a bearer token.
+	$(BIN)/python manage.py seed_demo --base-url http://$(HOST):$(PORT)
+
+run: seed  ## Install, migrate, seed the demo data and serve on http://127.0.0.1:2212.
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install  ## Run the whole suite (SQLite, or the database DATABASE_URL names).
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build dist *.egg-info

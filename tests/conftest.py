@@ -1,0 +1,41 @@
+"""Fixtures shared by the suite."""
+
+import pytest
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import AccessToken
+
+from tests.factories import OrganizationFactory, UserFactory
+
+TOKEN_URL = "/api/calls/token/twilio"
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def org():
+    return OrganizationFactory()
+
+
+@pytest.fixture
+def user(org):
+    return UserFactory(organization=org)
+
+
+def bearer(user) -> dict:
+    """Request headers that authenticate as the user with a fresh access token."""
+    return {"HTTP_AUTHORIZATION": f"Bearer {AccessToken.for_user(user)}"}
+
+
+@pytest.fixture
+def get_token(api_client):
+    """GET the token endpoint as the given user (or anonymously with ``None``)."""
+
+    def get(user=None, **headers):
+        if user is not None:
+            headers = {**bearer(user), **headers}
+        return api_client.get(TOKEN_URL, **headers)
+
+    return get

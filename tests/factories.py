@@ -1,0 +1,48 @@
+"""factory_boy factories for organizations and users."""
+
+import secrets
+
+import factory
+from factory.django import DjangoModelFactory
+
+from orgs.models import Organization
+from users.models import User
+
+
+def _sid(prefix: str):
+    return factory.LazyFunction(lambda: prefix + secrets.token_hex(16))
+
+
+class OrganizationFactory(DjangoModelFactory):
+    """An organization with all four Twilio credentials set; ``unconfigured=True`` for none."""
+
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    twilio_account_sid = _sid("AC")
+    twilio_api_key_sid = _sid("SK")
+    twilio_api_key_secret = factory.LazyFunction(lambda: secrets.token_hex(16))
+    twilio_twiml_app_sid = _sid("AP")
+
+    class Params:
+        unconfigured = factory.Trait(
+            twilio_account_sid="",
+            twilio_api_key_sid="",
+            twilio_api_key_secret="",
+            twilio_twiml_app_sid="",
+        )
+
+
+class UserFactory(DjangoModelFactory):
+    """An active member of a fully configured organization, with a Twilio number."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    organization = factory.SubFactory(OrganizationFactory)
+    twilio_phone_number = factory.Sequence(lambda n: f"+1416{2_000_000 + n}")
+    password = factory.django.Password("correct-horse-battery-staple")

@@ -1,0 +1,66 @@
+"""POST /api/auth/token and /api/auth/token/refresh: the standalone way in."""
+
+from http import HTTPStatus
+
+import jwt
+import pytest
+from django.conf import settings
+
+from tests.conftest import TOKEN_URL
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def test_password_gets_access_and_refresh_that_mint_a_voice_token(api_client):
+    user = UserFactory()
+
+    response = api_client.post(
+        "/api/auth/token", {"username": user.username, "password": PASSWORD}, format="json"
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    access = response.json()["access"]
+    assert set(response.json()) == {"access", "refresh"}
+    voice = api_client.get(TOKEN_URL, HTTP_AUTHORIZATION=f"Bearer {access}")
+    assert voice.status_code == HTTPStatus.OK
+
+
+def test_access_tokens_last_five_minutes_and_use_the_jwt_signing_key(api_client):
+    user = UserFactory()
+
+    access = api_client.post(
+        "/api/auth/token", {"username": user.username, "password": PASSWORD}, format="json"
+    ).json()["access"]
+
+    claims = jwt.decode(access, settings.JWT_SIGNING_KEY, algorithms=["HS256"])
+    assert claims["exp"] - claims["iat"] == 300
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(access, settings.SECRET_KEY, algorithms=["HS256"])
+
+
+def test_refresh_gets_a_new_access_token(api_client):
+    user = UserFactory()
+    refresh = api_client.post(
+        "/api/auth/token", {"username": user.username, "password": PASSWORD}, format="json"
+    ).json()["refresh"]
+
+    response = api_client.post("/api/auth/token/refresh", {"refresh": refresh}, format="json")
+
+    assert response.status_code == HTTPStatus.OK
+    assert "access" in response.json()
+
+
+def test_wrong_password_is_401_with_drfs_own_envelope(api_client):
+    user = UserFactory()
+
+    response = api_client.post(
+        "/api/auth/token", {"username": user.username, "password": "wrong"}, format="json"
+    )
+
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
+    # The calls envelope belongs to the calls app; the host keeps DRF's defaults.
+    assert "success" not in response.json()
+    assert "detail" in response.json()

@@ -1,0 +1,46 @@
+"""seed_demo: idempotent demo data and a curl that works."""
+
+import re
+from http import HTTPStatus
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from orgs.models import Organization
+from users.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed(settings) -> str:
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_prints_a_curl_whose_token_works(settings, api_client):
+    output = _seed(settings)
+
+    match = re.search(r"curl -s -H 'Authorization: Bearer (\S+)' (\S+)", output)
+    assert match
+    assert match.group(2) == "http://127.0.0.1:2212/api/calls/token/twilio"
+    response = api_client.get("/api/calls/token/twilio", HTTP_AUTHORIZATION=f"Bearer {match[1]}")
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["identity"] == "+14165550100"
+
+
+def test_is_idempotent(settings):
+    _seed(settings)
+    _seed(settings)
+
+    assert Organization.objects.count() == 1
+    assert User.objects.count() == 1
+
+
+def test_refuses_to_run_in_production_mode(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="development mode"):
+        call_command("seed_demo", stdout=StringIO())
