@@ -39,3 +39,10 @@ def get_token(api_client):
         return api_client.get(TOKEN_URL, **headers)
 
     return get
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE']} {database.get('NAME')}"
