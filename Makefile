@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST   := 127.0.0.1
 PORT   := 2212
 
-.PHONY: install run migrate seed test test-postgres lint format clean
+.PHONY: install run migrate seed test lint format openapi contract clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ run: seed  ## Install, migrate, seed the demo data and serve on http://127.0.0.1
 
 test: install  ## Run the whole suite (SQLite, or the database DATABASE_URL names).
 	$(BIN)/python -m pytest
+
+openapi: install  ## Regenerate the committed OpenAPI document, openapi.yaml.
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file openapi.yaml
+
+contract: install  ## Fuzz a live server with schemathesis against the contract and openapi.yaml.
+	bash tests/contract_run/run.sh
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,5 +1,6 @@
 """The token endpoint: GET /api/calls/token/twilio."""
 
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -9,7 +10,7 @@ from rest_framework.views import APIView
 
 from calls.authentication import VoiceCallerAuthentication
 from calls.handlers import calls_exception_handler
-from calls.serializers import TwilioTokenSerializer
+from calls.serializers import ErrorSerializer, TokenErrorSerializer, TwilioTokenSerializer
 from calls.services import voice_token_mint
 
 
@@ -31,6 +32,24 @@ class TwilioVoiceTokenApi(APIView):
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONOnly
 
+    @extend_schema(
+        operation_id="get_calls_token_twilio",
+        tags=["Calls"],
+        summary="Generate a Twilio Voice SDK token",
+        description="Mints a Twilio AccessToken with a VoiceGrant for the calling user using the "
+        "org's Twilio API key / TwiML app SID. Returns the JWT plus the user's Twilio phone "
+        "number as the SDK identity. Required for the Twilio Voice SDK to register and place "
+        "PSTN calls.",
+        responses={
+            200: OpenApiResponse(TwilioTokenSerializer, "Twilio access token + identity"),
+            400: OpenApiResponse(
+                TokenErrorSerializer, "Twilio credentials missing or user has no Twilio number"
+            ),
+            401: OpenApiResponse(ErrorSerializer, "Unauthorized"),
+            429: OpenApiResponse(ErrorSerializer, "Too many token requests; see Retry-After"),
+            500: OpenApiResponse(ErrorSerializer, "Failed to generate token"),
+        },
+    )
     def get(self, request: Request) -> Response:
         minted = voice_token_mint(caller=request.user)
         return Response(TwilioTokenSerializer(minted).data)

@@ -1,19 +1,25 @@
-"""Output shapes of the token endpoint."""
+"""Output shapes of the token endpoint, named as the contract names them."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 
+@extend_schema_serializer(component_name="CallsTwilioTokenResponse")
 class TwilioTokenSerializer(serializers.Serializer):
-    """200: the token, the identity it carries, the caller's id and the token's expiry."""
+    """A Twilio Voice access token, the identity it carries, the caller and the expiry."""
 
-    token = serializers.CharField()
-    identity = serializers.CharField()
+    token = serializers.CharField(help_text="Twilio AccessToken JWT with VoiceGrant.")
+    identity = serializers.CharField(
+        help_text="User's Twilio phone number used as the SDK identity."
+    )
     userId = serializers.CharField(source="user_id")
-    expiresAt = serializers.DateTimeField(source="expires_at")
+    expiresAt = serializers.DateTimeField(
+        source="expires_at", help_text="When the token expires (its exp claim), UTC."
+    )
 
 
 class MissingCredentialsSerializer(serializers.Serializer):
-    """Which credentials are unset; ``true`` means unset."""
+    """Which credentials are unset; true means unset."""
 
     accountSid = serializers.BooleanField(source="account_sid")
     apiKeySid = serializers.BooleanField(source="api_key_sid")
@@ -21,16 +27,20 @@ class MissingCredentialsSerializer(serializers.Serializer):
     twimlAppSid = serializers.BooleanField(source="twiml_app_sid")
 
 
+@extend_schema_serializer(component_name="CallsTwilioTokenErrorResponse")
 class TokenErrorSerializer(serializers.Serializer):
-    """400: ``error`` and ``code``, plus the ``missing`` map when credentials are unset."""
+    """Why no token can be minted for the caller: ``error``, ``code`` and ``missing``."""
 
     error = serializers.CharField()
-    code = serializers.CharField()
+    code = serializers.CharField(
+        help_text="TWILIO_CREDENTIALS_MISSING or NO_TWILIO_NUMBER.", required=False
+    )
     missing = MissingCredentialsSerializer(required=False)
 
 
+@extend_schema_serializer(component_name="CallsErrorResponse")
 class ErrorSerializer(serializers.Serializer):
-    """401, 405, 429, 500: ``{"success": false, "error", "code"}``."""
+    """The error envelope: ``{"success": false, "error", "code"}``."""
 
     success = serializers.BooleanField(default=False)
     error = serializers.CharField()

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 
 from tests.conftest import TOKEN_URL
+from tests.contract import assert_matches_project_schema
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def test_password_gets_access_and_refresh_that_mint_a_voice_token(api_client):
     )
 
     assert response.status_code == HTTPStatus.OK
-    access = response.json()["access"]
+    access = assert_matches_project_schema(response, "/api/auth/token")["access"]
     assert set(response.json()) == {"access", "refresh"}
     voice = api_client.get(TOKEN_URL, HTTP_AUTHORIZATION=f"Bearer {access}")
     assert voice.status_code == HTTPStatus.OK
@@ -50,7 +51,7 @@ def test_refresh_gets_a_new_access_token(api_client):
     response = api_client.post("/api/auth/token/refresh", {"refresh": refresh}, format="json")
 
     assert response.status_code == HTTPStatus.OK
-    assert "access" in response.json()
+    assert "access" in assert_matches_project_schema(response, "/api/auth/token/refresh")
 
 
 def test_wrong_password_is_401_with_drfs_own_envelope(api_client):
@@ -61,6 +62,24 @@ def test_wrong_password_is_401_with_drfs_own_envelope(api_client):
     )
 
     assert response.status_code == HTTPStatus.UNAUTHORIZED
+    body = assert_matches_project_schema(response, "/api/auth/token")
     # The calls envelope belongs to the calls app; the host keeps DRF's defaults.
-    assert "success" not in response.json()
-    assert "detail" in response.json()
+    assert "success" not in body
+    assert "detail" in body
+
+
+def test_missing_field_is_400_as_documented(api_client):
+    response = api_client.post("/api/auth/token", {"username": "someone"}, format="json")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {"password": ["This field is required."]}
+    assert_matches_project_schema(response, "/api/auth/token")
+
+
+def test_invalid_refresh_token_is_401_as_documented(api_client):
+    response = api_client.post("/api/auth/token/refresh", {"refresh": "nope"}, format="json")
+
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
+    assert assert_matches_project_schema(response, "/api/auth/token/refresh")["code"] == (
+        "token_not_valid"
+    )
