@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from orgs.forms import OrganizationAdminForm
+from orgs.forms import SECRET_FIELDS, OrganizationAdminForm, clear_field
 from orgs.models import Organization
 from orgs.selectors import twilio_credentials_of
 
@@ -14,6 +14,18 @@ def _credential_column(name: str, label: str):
 
     column.__name__ = f"has_{name}"
     return column
+
+
+def _secret_status(name: str):
+    @admin.display(description=f"Stored {SECRET_FIELDS[name].label}")
+    def status(self, obj: Organization | None) -> str:
+        return "Set" if obj and getattr(obj, name) else "Not set"
+
+    return status
+
+
+def _secret_fields(name: str, status: str) -> list[str]:
+    return [status, name, clear_field(name)]
 
 
 @admin.register(Organization)
@@ -28,7 +40,7 @@ class OrganizationAdmin(admin.ModelAdmin):
         "twilio_region",
     ]
     search_fields = ["name", "twilio_account_sid"]
-    readonly_fields = ["api_key_secret_status", "created_at", "updated_at"]
+    readonly_fields = ["api_key_secret_status", "auth_token_status", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name"]}),
         (
@@ -38,11 +50,17 @@ class OrganizationAdmin(admin.ModelAdmin):
                 "fields": [
                     "twilio_account_sid",
                     "twilio_api_key_sid",
-                    "api_key_secret_status",
-                    "twilio_api_key_secret",
-                    "clear_twilio_api_key_secret",
+                    *_secret_fields("twilio_api_key_secret", "api_key_secret_status"),
                     "twilio_twiml_app_sid",
                 ],
+            },
+        ),
+        (
+            "Account Auth Token",
+            {
+                "description": "Optional. Voice tokens never use it; the credential check "
+                "does, to confirm the account.",
+                "fields": _secret_fields("twilio_auth_token", "auth_token_status"),
             },
         ),
         (
@@ -59,6 +77,5 @@ class OrganizationAdmin(admin.ModelAdmin):
         ("History", {"fields": ["created_at", "updated_at"]}),
     ]
 
-    @admin.display(description="Stored API key secret")
-    def api_key_secret_status(self, obj: Organization | None) -> str:
-        return "Set" if obj and obj.twilio_api_key_secret else "Not set"
+    api_key_secret_status = _secret_status("twilio_api_key_secret")
+    auth_token_status = _secret_status("twilio_auth_token")

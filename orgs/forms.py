@@ -1,32 +1,72 @@
 """The Organization admin form: secrets are write-only."""
 
+import types
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django import forms
 
 from orgs.models import Organization
-from orgs.validators import validate_api_key_secret
-
-SECRET_FIELDS = {"twilio_api_key_secret": validate_api_key_secret}
+from orgs.validators import validate_api_key_secret, validate_auth_token
 
 
-def _clear_field(name: str) -> str:
+@dataclass(frozen=True, slots=True)
+class Secret:
+    """How the admin asks for one encrypted field: its label, format check and hint."""
+
+    label: str
+    validator: Callable[[str], None]
+    help_text: str
+
+
+SECRET_FIELDS = {
+    "twilio_api_key_secret": Secret(
+        label="API key secret",
+        validator=validate_api_key_secret,
+        help_text="Shown once by Twilio when the API key is made.",
+    ),
+    "twilio_auth_token": Secret(
+        label="Auth Token",
+        validator=validate_auth_token,
+        help_text="In the Twilio Console under Account info. Only the credential check uses it.",
+    ),
+}
+
+
+def clear_field(name: str) -> str:
+    """The name of the tick box that removes the stored value of a secret field."""
     return f"clear_{name}"
 
 
-class OrganizationAdminForm(forms.ModelForm):
-    """Secrets are typed, never shown: blank keeps the stored value, a tick box removes it."""
+def _secret_inputs() -> dict[str, forms.Field]:
+    declared = {}
+    for name, secret in SECRET_FIELDS.items():
+        declared[name] = forms.CharField(
+            label=secret.label,
+            required=False,
+            strip=True,
+            widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+            validators=[secret.validator],
+            help_text=f"{secret.help_text} Leave blank to keep the stored value.",
+        )
+        declared[clear_field(name)] = forms.BooleanField(
+            label=f"Remove the stored {secret.label}", required=False
+        )
+    return declared
 
-    twilio_api_key_secret = forms.CharField(
-        label="API key secret",
-        required=False,
-        strip=True,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        validators=[validate_api_key_secret],
-        help_text="Shown once by Twilio when the API key is made. Leave blank to keep the "
-        "stored secret.",
-    )
-    clear_twilio_api_key_secret = forms.BooleanField(
-        label="Remove the stored API key secret", required=False
-    )
+
+def _declare_secret_inputs(body: dict) -> None:
+    body["__module__"] = __name__
+    body["__doc__"] = "A password input and a removal tick box for each of SECRET_FIELDS."
+    body.update(_secret_inputs())
+
+
+# Declared fields must exist when the class is made: the admin's fieldsets name the tick boxes.
+SecretInputs = types.new_class("SecretInputs", (forms.Form,), exec_body=_declare_secret_inputs)
+
+
+class OrganizationAdminForm(forms.ModelForm, SecretInputs):
+    """Secrets are typed, never shown: blank keeps the stored value, a tick box removes it."""
 
     class Meta:
         model = Organization
@@ -36,6 +76,7 @@ class OrganizationAdminForm(forms.ModelForm):
             "twilio_api_key_sid",
             "twilio_api_key_secret",
             "twilio_twiml_app_sid",
+            "twilio_auth_token",
             "twilio_token_ttl",
             "twilio_incoming_allow",
             "twilio_region",
@@ -51,9 +92,9 @@ class OrganizationAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         for name in SECRET_FIELDS:
-            if cleaned.get(_clear_field(name)):
+            if cleaned.get(clear_field(name)):
                 if cleaned.get(name):
-                    self.add_error(name, "Either type a new secret or remove the stored one.")
+                    self.add_error(name, "Either type a new value or remove the stored one.")
                 cleaned[name] = None
             elif not cleaned.get(name):
                 cleaned[name] = getattr(self.instance, name)

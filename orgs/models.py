@@ -53,6 +53,7 @@ class Organization(models.Model):
         validators=[validators.validate_push_credential_sid],
         help_text="For the iOS and Android Voice SDKs: the Credential that signs pushes.",
     )
+    twilio_auth_token = EncryptedTextField("Auth Token")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -21,3 +21,9 @@ validate_api_key_secret = RegexValidator(
     message="An API key secret is 32 letters and digits, as Twilio shows it when the key is made.",
     code="invalid_api_key_secret",
 )
+
+validate_auth_token = RegexValidator(
+    regex=r"\A[0-9a-f]{32}\Z",
+    message="An Auth Token is 32 lowercase hexadecimal characters, as the Twilio Console shows it.",
+    code="invalid_auth_token",
+)

@@ -14,7 +14,7 @@ def _sid(prefix: str):
 
 
 class OrganizationFactory(DjangoModelFactory):
-    """An organization with all four Twilio credentials set; ``unconfigured=True`` for none."""
+    """Four credentials and an Auth Token, all set; ``unconfigured=True`` for none of them."""
 
     class Meta:
         model = Organization
@@ -24,6 +24,7 @@ class OrganizationFactory(DjangoModelFactory):
     twilio_api_key_sid = _sid("SK")
     twilio_api_key_secret = factory.LazyFunction(lambda: secrets.token_hex(16))
     twilio_twiml_app_sid = _sid("AP")
+    twilio_auth_token = factory.LazyFunction(lambda: secrets.token_hex(16))
 
     class Params:
         unconfigured = factory.Trait(
@@ -31,6 +32,7 @@ class OrganizationFactory(DjangoModelFactory):
             twilio_api_key_sid="",
             twilio_api_key_secret="",
             twilio_twiml_app_sid="",
+            twilio_auth_token="",
         )
 
 

@@ -6,13 +6,26 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
+from orgs.forms import SECRET_FIELDS, clear_field
 from orgs.models import Organization
+from orgs.selectors import twilio_credentials_of
 from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "0ldS3cr3t0ldS3cr3t0ldS3cr3t00000"
 NEW_SECRET = "n3wS3cr3tn3wS3cr3tn3wS3cr3t00000"
+AUTH_TOKEN = "0123456789abcdef0123456789abcdef"
+NEW_AUTH_TOKEN = "fedcba9876543210fedcba9876543210"
+# Each encrypted field: the value the fixture stores, and a well-formed replacement.
+SECRETS = {
+    "twilio_api_key_secret": (SECRET, NEW_SECRET),
+    "twilio_auth_token": (AUTH_TOKEN, NEW_AUTH_TOKEN),
+}
+MALFORMED = {
+    "twilio_api_key_secret": ("short secret!", "32 letters and digits"),
+    "twilio_auth_token": ("0123456789ABCDEF0123456789ABCDEF", "32 lowercase hexadecimal"),
+}
 
 
 def _form(org: Organization, **overrides) -> dict:
@@ -22,6 +35,7 @@ def _form(org: Organization, **overrides) -> dict:
         "twilio_api_key_sid": org.twilio_api_key_sid,
         "twilio_api_key_secret": "",
         "twilio_twiml_app_sid": org.twilio_twiml_app_sid,
+        "twilio_auth_token": "",
         "twilio_token_ttl": org.twilio_token_ttl,
         "twilio_incoming_allow": "on",
         "twilio_region": org.twilio_region,
@@ -36,27 +50,49 @@ def _change_url(org) -> str:
 
 @pytest.fixture
 def org():
-    return OrganizationFactory(twilio_api_key_secret=SECRET)
+    return OrganizationFactory(twilio_api_key_secret=SECRET, twilio_auth_token=AUTH_TOKEN)
 
 
 def _assert_no_secret(content: str, org) -> None:
-    stored = Organization.objects.get(pk=org.pk).twilio_api_key_secret
-    for value in (SECRET, NEW_SECRET, stored.ciphertext if stored else SECRET):
-        assert value not in content
+    stored = Organization.objects.get(pk=org.pk)
+    for name, values in SECRETS.items():
+        sealed = getattr(stored, name)
+        for value in (*values, sealed.ciphertext if sealed else values[0]):
+            assert value not in content
 
 
-def test_change_page_never_renders_the_secret(admin_client, org):
+def _revealed(org, name: str) -> str | None:
+    sealed = getattr(Organization.objects.get(pk=org.pk), name)
+    return sealed.reveal() if sealed else None
+
+
+def test_change_page_never_renders_the_secrets(admin_client, org):
     response = admin_client.get(_change_url(org))
 
     assert response.status_code == HTTPStatus.OK
     content = response.content.decode()
     _assert_no_secret(content, org)
-    assert 'type="password"' in content
-    assert "Set" in content
+    assert content.count('type="password"') == len(SECRETS)
+    assert "Remove the stored Auth Token" in content
 
 
-def test_list_add_and_history_pages_never_render_the_secret(admin_client, org):
-    admin_client.post(_change_url(org), _form(org, twilio_api_key_secret=NEW_SECRET))
+@pytest.mark.parametrize("name", SECRETS)
+def test_change_page_says_whether_each_secret_is_set(admin_client, name):
+    org = OrganizationFactory(**{name: ""})
+    other = next(n for n in SECRETS if n != name)
+
+    content = admin_client.get(_change_url(org)).content.decode()
+
+    statuses = dict(re.findall(r"<label>Stored ([^<:]+):</label>\s*<div[^>]*>(\w[\w ]*)<", content))
+    assert statuses[SECRET_FIELDS[name].label] == "Not set"
+    assert statuses[SECRET_FIELDS[other].label] == "Set"
+
+
+def test_list_add_and_history_pages_never_render_the_secrets(admin_client, org):
+    admin_client.post(
+        _change_url(org),
+        _form(org, twilio_api_key_secret=NEW_SECRET, twilio_auth_token=NEW_AUTH_TOKEN),
+    )
     pages = [
         reverse("admin:orgs_organization_changelist"),
         reverse("admin:orgs_organization_add"),
@@ -68,52 +104,60 @@ def test_list_add_and_history_pages_never_render_the_secret(admin_client, org):
         _assert_no_secret(response.content.decode(), org)
 
 
-def test_blank_keeps_the_stored_secret(admin_client, org):
+def test_blank_keeps_the_stored_secrets(admin_client, org):
     response = admin_client.post(_change_url(org), _form(org, name="Renamed"))
 
     assert response.status_code == HTTPStatus.FOUND
     org.refresh_from_db()
     assert org.name == "Renamed"
     assert org.twilio_api_key_secret.reveal() == SECRET
+    assert org.twilio_auth_token.reveal() == AUTH_TOKEN
 
 
-def test_a_typed_secret_replaces_it(admin_client, org):
-    admin_client.post(_change_url(org), _form(org, twilio_api_key_secret=NEW_SECRET))
+@pytest.mark.parametrize(("name", "values"), SECRETS.items())
+def test_a_typed_value_replaces_only_its_own_secret(admin_client, org, name, values):
+    admin_client.post(_change_url(org), _form(org, **{name: values[1]}))
 
-    org.refresh_from_db()
-    assert org.twilio_api_key_secret.reveal() == NEW_SECRET
-
-
-def test_the_tick_box_removes_it(admin_client, org):
-    admin_client.post(_change_url(org), _form(org, clear_twilio_api_key_secret="on"))
-
-    org.refresh_from_db()
-    assert org.twilio_api_key_secret is None
+    for other, (old, new) in SECRETS.items():
+        assert _revealed(org, other) == (new if other == name else old)
 
 
-def test_new_secret_and_remove_together_is_an_error(admin_client, org):
+@pytest.mark.parametrize(("name", "values"), SECRETS.items())
+def test_the_tick_box_removes_only_its_own_secret(admin_client, org, name, values):
+    admin_client.post(_change_url(org), _form(org, **{clear_field(name): "on"}))
+
+    for other, (old, _) in SECRETS.items():
+        assert _revealed(org, other) == (None if other == name else old)
+
+
+@pytest.mark.parametrize(("name", "values"), SECRETS.items())
+def test_new_value_and_remove_together_is_an_error(admin_client, org, name, values):
     response = admin_client.post(
-        _change_url(org),
-        _form(org, twilio_api_key_secret=NEW_SECRET, clear_twilio_api_key_secret="on"),
+        _change_url(org), _form(org, **{name: values[1], clear_field(name): "on"})
     )
 
     assert response.status_code == HTTPStatus.OK
-    org.refresh_from_db()
-    assert org.twilio_api_key_secret.reveal() == SECRET
+    assert _revealed(org, name) == values[0]
     _assert_no_secret(response.content.decode(), org)
 
 
-def test_malformed_secret_is_refused_and_not_echoed(admin_client, org):
-    response = admin_client.post(
-        _change_url(org), _form(org, twilio_api_key_secret="short secret!")
-    )
+@pytest.mark.parametrize(("name", "case"), MALFORMED.items())
+def test_malformed_secret_is_refused_and_not_echoed(admin_client, org, name, case):
+    value, explanation = case
+
+    response = admin_client.post(_change_url(org), _form(org, **{name: value}))
 
     assert response.status_code == HTTPStatus.OK
     content = response.content.decode()
-    assert "32 letters and digits" in content
-    assert "short secret!" not in content
-    org.refresh_from_db()
-    assert org.twilio_api_key_secret.reveal() == SECRET
+    assert explanation in content
+    assert value not in content
+    assert _revealed(org, name) == SECRETS[name][0]
+
+
+def test_the_auth_token_is_not_one_of_the_four_credentials():
+    org = OrganizationFactory(twilio_auth_token="")
+
+    assert not twilio_credentials_of(org).missing
 
 
 def test_malformed_sid_is_refused(admin_client, org):
@@ -133,6 +177,7 @@ def test_add_an_organization_with_a_secret(admin_client):
     assert response.status_code == HTTPStatus.FOUND
     created = Organization.objects.get(name="New")
     assert created.twilio_api_key_secret.reveal() == NEW_SECRET
+    assert created.twilio_auth_token is None
 
 
 def test_list_shows_which_credentials_are_missing(admin_client):
