@@ -8,10 +8,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from calls.audit import token_request_audit
 from calls.authentication import VoiceCallerAuthentication
 from calls.handlers import calls_exception_handler
 from calls.serializers import ErrorSerializer, TokenErrorSerializer, TwilioTokenSerializer
 from calls.services import voice_token_mint
+from calls.throttling import VoiceTokenRateThrottle
 
 
 class JSONOnly(BaseContentNegotiation):
@@ -29,6 +31,7 @@ class TwilioVoiceTokenApi(APIView):
 
     authentication_classes = [VoiceCallerAuthentication]
     permission_classes = [IsAuthenticated]
+    throttle_classes = [VoiceTokenRateThrottle]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONOnly
 
@@ -52,6 +55,7 @@ class TwilioVoiceTokenApi(APIView):
     )
     def get(self, request: Request) -> Response:
         minted = voice_token_mint(caller=request.user)
+        self.jti = minted.jti
         return Response(TwilioTokenSerializer(minted).data)
 
     def get_exception_handler(self):
@@ -61,4 +65,5 @@ class TwilioVoiceTokenApi(APIView):
         response = super().finalize_response(request, response, *args, **kwargs)
         # A token, or the reason there is none, is for this caller and this moment only.
         response["Cache-Control"] = "no-store"
+        token_request_audit(request=request, response=response, jti=getattr(self, "jti", None))
         return response

@@ -17,6 +17,16 @@ class VoiceCallerAuthentication(JWTAuthentication):
     request needs one query, and ``request.user`` is a frozen VoiceCaller.
     """
 
+    def get_header(self, request) -> bytes | None:
+        """The Authorization header as bytes; one that is not even Latin-1 is malformed."""
+        try:
+            return super().get_header(request)
+        except UnicodeEncodeError:
+            raise AuthenticationFailed(
+                _("Authorization header must contain only Latin-1 characters"),
+                code="bad_authorization_header",
+            ) from None
+
     def get_user(self, validated_token) -> VoiceCaller:
         """The active caller named by the token's user claim."""
         try:

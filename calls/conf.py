@@ -24,6 +24,16 @@ class CallsSettings:
         return self._setting("CALLER_RESOLVER", DEFAULT_CALLER_RESOLVER)
 
     @property
+    def TOKEN_THROTTLE_RATE(self) -> str:
+        """Token requests allowed per user, in DRF's rate format (``60/minute``)."""
+        return self._setting("TOKEN_THROTTLE_RATE", "60/minute")
+
+    @property
+    def THROTTLE_CACHE(self) -> str:
+        """Alias of the Django cache that counts token requests; shared by every process."""
+        return self._setting("THROTTLE_CACHE", "default")
+
+    @property
     def caller_resolver(self) -> Callable[..., VoiceCaller | None]:
         """The resolver function itself."""
         return _import(self.CALLER_RESOLVER)

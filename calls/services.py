@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import jwt
 from django.core.exceptions import ValidationError
+from django.views.decorators.debug import sensitive_variables
 from twilio.jwt.access_token import AccessToken
 from twilio.jwt.access_token.grants import VoiceGrant
 
@@ -38,6 +39,9 @@ class MintedToken:
     jti: str
 
 
+# Error reporters that honour Django's marker (its own, and those built on it) leave every
+# local of the minting code out of their reports: the secret and the token live there.
+@sensitive_variables()
 def voice_token_mint(*, caller: VoiceCaller, now: float | None = None) -> MintedToken:
     """A Voice access token for the caller, shaped by the organization's voice options.
 
@@ -83,6 +87,7 @@ def voice_token_mint(*, caller: VoiceCaller, now: float | None = None) -> Minted
     )
 
 
+@sensitive_variables()
 def _encode(token: AccessToken, payload: dict) -> str:
     # Sign the very payload whose jti is reported, rather than letting to_jwt() build another.
     return jwt.encode(payload, token.secret_key, algorithm=token.algorithm, headers=token.headers)
@@ -101,6 +106,7 @@ def _check_sids(caller: VoiceCaller, credentials: TwilioCredentials) -> None:
             raise TokenGenerationFailed() from None
 
 
+@sensitive_variables()
 def _reveal_secret(caller: VoiceCaller, credentials: TwilioCredentials) -> str:
     try:
         return credentials.api_key_secret.reveal()

@@ -9,6 +9,12 @@ from tests.factories import OrganizationFactory, UserFactory
 TOKEN_URL = "/api/calls/token/twilio"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Factories hash a password per user; the production hasher would dominate the suite.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()

@@ -36,10 +36,16 @@ def test_access_tokens_last_five_minutes_and_use_the_jwt_signing_key(api_client)
         "/api/auth/token", {"username": user.username, "password": PASSWORD}, format="json"
     ).json()["access"]
 
-    claims = jwt.decode(access, settings.JWT_SIGNING_KEY, algorithms=["HS256"])
+    claims = jwt.decode(
+        access,
+        settings.JWT_SIGNING_KEY,
+        algorithms=["HS256"],
+        audience=settings.SIMPLE_JWT["AUDIENCE"],
+        issuer=settings.SIMPLE_JWT["ISSUER"],
+    )
     assert claims["exp"] - claims["iat"] == 300
     with pytest.raises(jwt.InvalidSignatureError):
-        jwt.decode(access, settings.SECRET_KEY, algorithms=["HS256"])
+        jwt.decode(access, settings.SECRET_KEY, algorithms=["HS256"], options={"verify_aud": False})
 
 
 def test_refresh_gets_a_new_access_token(api_client):
@@ -83,3 +89,32 @@ def test_invalid_refresh_token_is_401_as_documented(api_client):
     assert assert_matches_project_schema(response, "/api/auth/token/refresh")["code"] == (
         "token_not_valid"
     )
+
+
+def test_refresh_rotates_and_the_used_token_is_blacklisted(api_client):
+    user = UserFactory()
+    first = api_client.post(
+        "/api/auth/token", {"username": user.username, "password": PASSWORD}, format="json"
+    ).json()["refresh"]
+
+    rotated = api_client.post("/api/auth/token/refresh", {"refresh": first}, format="json")
+    replayed = api_client.post("/api/auth/token/refresh", {"refresh": first}, format="json")
+
+    assert rotated.status_code == HTTPStatus.OK
+    second = assert_matches_project_schema(rotated, "/api/auth/token/refresh")["refresh"]
+    assert second != first
+    assert replayed.status_code == HTTPStatus.UNAUTHORIZED
+    assert replayed.json()["code"] == "token_not_valid"
+    again = api_client.post("/api/auth/token/refresh", {"refresh": second}, format="json")
+    assert again.status_code == HTTPStatus.OK
+
+
+def test_inactive_user_cannot_log_in(api_client):
+    user = UserFactory(is_active=False)
+
+    response = api_client.post(
+        "/api/auth/token", {"username": user.username, "password": PASSWORD}, format="json"
+    )
+
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
+    assert_matches_project_schema(response, "/api/auth/token")

@@ -1,5 +1,6 @@
 """401: every way a bearer token can fail, each with its code and WWW-Authenticate."""
 
+import warnings
 from datetime import timedelta
 from http import HTTPStatus
 
@@ -26,8 +27,25 @@ def _assert_401(response, code: str) -> dict:
     return body
 
 
+def _claims(user) -> dict:
+    """An access token's claims as the server signs them, audience and issuer included."""
+    return {
+        **AccessToken.for_user(user).payload,
+        "aud": settings.SIMPLE_JWT["AUDIENCE"],
+        "iss": settings.SIMPLE_JWT["ISSUER"],
+    }
+
+
 def _signed(claims: dict, key: str | None = None, algorithm: str = "HS256") -> str:
-    return jwt.encode(claims, key or settings.JWT_SIGNING_KEY, algorithm=algorithm)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jwt.warnings.InsecureKeyLengthWarning)
+        return jwt.encode(claims, key or settings.JWT_SIGNING_KEY, algorithm=algorithm)
+
+
+def test_claims_helper_signs_what_the_server_accepts(get_token, user):
+    response = get_token(HTTP_AUTHORIZATION=f"Bearer {_signed(_claims(user))}")
+
+    assert response.status_code == HTTPStatus.OK
 
 
 def test_no_authorization_header(get_token):
@@ -55,14 +73,44 @@ def test_malformed_bearer_token(get_token, header):
 
 def test_expired_token(get_token, user):
     token = AccessToken.for_user(user)
-    token.set_exp(lifetime=-timedelta(seconds=1))
+    token.set_exp(lifetime=-timedelta(seconds=31))
 
     body = _assert_401(get_token(HTTP_AUTHORIZATION=f"Bearer {token}"), "token_not_valid")
     assert "expired" in body["error"].lower()
 
 
+def test_leeway_forgives_a_few_seconds_of_clock_skew_only(get_token, user):
+    token = AccessToken.for_user(user)
+    token.set_exp(lifetime=-timedelta(seconds=5))
+
+    assert get_token(HTTP_AUTHORIZATION=f"Bearer {token}").status_code == HTTPStatus.OK
+    assert settings.SIMPLE_JWT["LEEWAY"] <= timedelta(seconds=30)
+
+
+@pytest.mark.parametrize(
+    ("claim", "value"),
+    [("aud", "another-api"), ("aud", None), ("iss", "someone-else"), ("iss", None)],
+)
+def test_audience_and_issuer_are_checked(get_token, user, claim, value):
+    claims = _claims(user)
+    if value is None:
+        del claims[claim]
+    else:
+        claims[claim] = value
+
+    _assert_401(get_token(HTTP_AUTHORIZATION=f"Bearer {_signed(claims)}"), "token_not_valid")
+
+
+def test_algorithm_is_pinned(get_token, user):
+    claims = _claims(user)
+
+    other_algorithm = _signed(claims, algorithm="HS512")
+
+    _assert_401(get_token(HTTP_AUTHORIZATION=f"Bearer {other_algorithm}"), "token_not_valid")
+
+
 def test_forged_signature(get_token, user):
-    claims = dict(AccessToken.for_user(user).payload)
+    claims = _claims(user)
 
     forged = _signed(claims, key="not-the-signing-key-but-long-enough-to-be-a-key")
 
@@ -70,7 +118,7 @@ def test_forged_signature(get_token, user):
 
 
 def test_signed_with_the_django_secret_key_is_refused(get_token, user):
-    claims = dict(AccessToken.for_user(user).payload)
+    claims = _claims(user)
 
     forged = _signed(claims, key=settings.SECRET_KEY)
 
@@ -78,7 +126,7 @@ def test_signed_with_the_django_secret_key_is_refused(get_token, user):
 
 
 def test_alg_none_is_refused(get_token, user):
-    claims = dict(AccessToken.for_user(user).payload)
+    claims = _claims(user)
 
     unsigned = jwt.encode(claims, None, algorithm="none")
 

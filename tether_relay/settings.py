@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "phonenumber_field",
@@ -127,7 +128,20 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Proxies in front of the app whose X-Forwarded-For entries are trusted (0: none, so a
+    # client cannot choose the address it is logged and counted under).
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
 }
+
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://tether-relay")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A cache that does not answer must not hold requests up: fail within half a second.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    )
+
+# Token requests per user, in DRF's rate format; counted in the default cache.
+CALLS_TOKEN_THROTTLE_RATE = env("TOKEN_THROTTLE_RATE", default="60/minute")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tether Relay voice tokens",
@@ -153,8 +167,13 @@ SPECTACULAR_SETTINGS = {
 SIMPLE_JWT = {
     "ALGORITHM": "HS256",
     "SIGNING_KEY": JWT_SIGNING_KEY,
+    "AUDIENCE": env("JWT_AUDIENCE", default="tether-relay-api"),
+    "ISSUER": env("JWT_ISSUER", default="tether-relay"),
+    "LEEWAY": timedelta(seconds=10),
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=5),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=1),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
     "AUTH_HEADER_TYPES": ("Bearer",),
     "UPDATE_LAST_LOGIN": False,
 }
@@ -162,8 +181,18 @@ SIMPLE_JWT = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "audit": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
+    "loggers": {
+        # One JSON object per line, for the log pipeline.
+        "calls.audit": {"handlers": ["audit"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
 

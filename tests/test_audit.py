@@ -1,0 +1,75 @@
+"""The audit trail: one JSON line per token request, with no secret in it."""
+
+import json
+import logging
+from datetime import datetime
+from http import HTTPStatus
+
+import jwt
+import pytest
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def audit(caplog):
+    caplog.set_level(logging.INFO, logger="calls.audit")
+
+    def lines() -> list[dict]:
+        return [json.loads(r.getMessage()) for r in caplog.records if r.name == "calls.audit"]
+
+    return lines
+
+
+def test_success_records_who_what_when_and_the_jti(get_token, user, org, audit):
+    response = get_token(user, REMOTE_ADDR="203.0.113.9")
+
+    [entry] = audit()
+    claims = jwt.decode(
+        response.json()["token"], org.twilio_api_key_secret.reveal(), algorithms=["HS256"]
+    )
+    assert entry["event"] == "voice_token"
+    assert entry["outcome"] == "TOKEN_ISSUED"
+    assert entry["status"] == HTTPStatus.OK
+    assert entry["user_id"] == str(user.pk)
+    assert entry["organization_id"] == str(org.pk)
+    assert entry["jti"] == claims["jti"]
+    assert entry["client_ip"] == "203.0.113.9"
+    assert datetime.fromisoformat(entry["time"]).tzinfo is not None
+
+
+def test_each_failure_records_its_code(get_token, audit):
+    get_token()
+    get_token(UserFactory(organization=None))
+    get_token(UserFactory(twilio_phone_number=None))
+    get_token(UserFactory(is_active=False))
+
+    assert [(e["outcome"], e["jti"]) for e in audit()] == [
+        ("not_authenticated", None),
+        ("TWILIO_CREDENTIALS_MISSING", None),
+        ("NO_TWILIO_NUMBER", None),
+        ("user_inactive", None),
+    ]
+    assert audit()[0]["user_id"] is None
+
+
+def test_forwarded_for_is_trusted_only_behind_configured_proxies(get_token, user, audit, settings):
+    get_token(user, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    get_token(user, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7")
+
+    assert [e["client_ip"] for e in audit()] == ["10.0.0.2", "198.51.100.7"]
+
+
+def test_never_the_token_secret_or_authorization_header(get_token, user, org, audit, caplog):
+    header = f"Bearer {jwt.encode({'x': 1}, 'k' * 32)}"
+    response = get_token(user)
+    get_token(HTTP_AUTHORIZATION=header)
+
+    text = caplog.text + json.dumps(audit())
+    assert response.json()["token"] not in text
+    assert org.twilio_api_key_secret.reveal() not in text
+    assert header.split()[1] not in text
+    assert "Authorization" not in text
