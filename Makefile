@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST   := 127.0.0.1
 PORT   := 2212
 
-.PHONY: install run migrate seed test lint format openapi contract clean
+.PHONY: install run serve migrate seed test lint format openapi contract clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ seed: migrate  ## Create the demo organization and user; print a curl with a bea
 
 run: seed  ## Install, migrate, seed the demo data and serve on http://127.0.0.1:2212.
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+serve: install  ## Production server (gunicorn); needs the production environment (README).
+	DJANGO_DEBUG=false $(BIN)/gunicorn -c tether_relay/gunicorn.conf.py tether_relay.wsgi
 
 test: install  ## Run the whole suite (SQLite, or the database DATABASE_URL names).
 	$(BIN)/python -m pytest

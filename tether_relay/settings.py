@@ -198,6 +198,8 @@ LOGGING = {
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # Load balancers probe health over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     if not SECURE_SSL_REDIRECT:
         # The operator has said that a proxy in front of the app redirects HTTP to HTTPS.
         SILENCED_SYSTEM_CHECKS = ["security.W008"]

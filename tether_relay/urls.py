@@ -4,9 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from tether_relay import health
 from tether_relay.auth_views import TokenObtainPairView, TokenRefreshView
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/auth/token", TokenObtainPairView.as_view(), name="token-obtain"),
     path("api/auth/token/refresh", TokenRefreshView.as_view(), name="token-refresh"),

@@ -1,0 +1,32 @@
+"""Gunicorn settings for production; every knob comes from the environment.
+
+Run with ``gunicorn -c tether_relay/gunicorn.conf.py tether_relay.wsgi`` (``make serve``).
+"""
+
+import os
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:2212")
+workers = _int("GUNICORN_WORKERS", (os.cpu_count() or 1) * 2)
+threads = _int("GUNICORN_THREADS", 1)
+worker_class = "gthread" if threads > 1 else "sync"
+# A request that takes longer than this is killed; token requests take milliseconds.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+# On SIGTERM or SIGHUP, workers finish what they are doing for up to this long.
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Recycle workers now and then, staggered, so that no leak can grow without bound.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 10_000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 1_000)
+preload_app = True
+# Addresses of the proxies whose X-Forwarded-* headers gunicorn may trust.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+# Path without the query string, and no request headers: never the Authorization header.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'

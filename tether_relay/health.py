@@ -1,0 +1,66 @@
+"""Health endpoints for load balancers and orchestrators; no authentication, no configuration.
+
+``/healthz``: the process answers. ``/readyz``: the database and the cache answer and every
+migration is applied.
+"""
+
+import logging
+
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+_migrated = False  # once every migration is applied, it stays so for this code
+
+
+@never_cache
+@require_safe
+def healthz(request) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_safe
+def readyz(request) -> JsonResponse:
+    checks = {
+        "database": _check(_database),
+        "cache": _check(_cache),
+        "migrations": _check(_migrations),
+    }
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ready" if ready else "unavailable", "checks": checks},
+        status=200 if ready else 503,
+    )
+
+
+def _check(probe) -> str:
+    try:
+        return "ok" if probe() else "pending"
+    except Exception as error:  # noqa: BLE001 - any failure makes the instance not ready
+        logger.warning("Readiness check %s failed (%s)", probe.__name__, type(error).__name__)
+        return "fail"
+
+
+def _database() -> bool:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return True
+
+
+def _cache() -> bool:
+    cache.set("readyz", "1", timeout=5)
+    return cache.get("readyz") == "1"
+
+
+def _migrations() -> bool:
+    global _migrated  # a per-process memo of a fact that cannot revert
+    if not _migrated:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        _migrated = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return _migrated
