@@ -34,6 +34,8 @@ class TwilioVoiceTokenApi(APIView):
     throttle_classes = [VoiceTokenRateThrottle]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONOnly
+    caller = None  # the VoiceCaller, once authenticated
+    jti = None  # the minted token's jti, once minted
 
     @extend_schema(
         operation_id="get_calls_token_twilio",
@@ -51,12 +53,20 @@ class TwilioVoiceTokenApi(APIView):
             401: OpenApiResponse(ErrorSerializer, "Unauthorized"),
             429: OpenApiResponse(ErrorSerializer, "Too many token requests; see Retry-After"),
             500: OpenApiResponse(ErrorSerializer, "Failed to generate token"),
+            503: OpenApiResponse(
+                ErrorSerializer, "The database cannot be reached; retry after Retry-After"
+            ),
         },
     )
     def get(self, request: Request) -> Response:
         minted = voice_token_mint(caller=request.user)
         self.jti = minted.jti
         return Response(TwilioTokenSerializer(minted).data)
+
+    def perform_authentication(self, request: Request) -> None:
+        # Kept for the audit line, which must not trigger authentication a second time.
+        super().perform_authentication(request)
+        self.caller = request.user
 
     def get_exception_handler(self):
         return calls_exception_handler
@@ -65,5 +75,5 @@ class TwilioVoiceTokenApi(APIView):
         response = super().finalize_response(request, response, *args, **kwargs)
         # A token, or the reason there is none, is for this caller and this moment only.
         response["Cache-Control"] = "no-store"
-        token_request_audit(request=request, response=response, jti=getattr(self, "jti", None))
+        token_request_audit(request=request, response=response, caller=self.caller, jti=self.jti)
         return response

@@ -15,9 +15,11 @@ logger = logging.getLogger("calls.audit")
 ISSUED = "TOKEN_ISSUED"
 
 
-def token_request_audit(*, request, response, jti: str | None) -> None:
-    """Log one token request with its outcome code (``TOKEN_ISSUED`` or the error's code)."""
-    caller = getattr(request, "user", None)
+def token_request_audit(*, request, response, caller, jti: str | None) -> None:
+    """Log one token request with its outcome code (``TOKEN_ISSUED`` or the error's code).
+
+    ``caller`` is the authenticated VoiceCaller, or None when authentication did not succeed.
+    """
     authenticated = bool(getattr(caller, "is_authenticated", False))
     data = response.data if isinstance(response.data, dict) else {}
     entry = {

@@ -33,3 +33,12 @@ class TokenGenerationFailed(APIException):
     status_code = status.HTTP_500_INTERNAL_SERVER_ERROR
     default_detail = _("Failed to generate token")
     default_code = "token_generation_failed"
+
+
+class ServiceUnavailable(APIException):
+    """The database cannot be reached; the request may be retried shortly."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("Service temporarily unavailable; try again shortly")
+    default_code = "service_unavailable"
+    retry_after = 5

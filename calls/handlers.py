@@ -2,12 +2,14 @@
 
 import logging
 
+from django.db import InterfaceError, OperationalError
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from calls.exceptions import (
     NoTwilioNumber,
+    ServiceUnavailable,
     TokenGenerationFailed,
     TwilioCredentialsMissing,
 )
@@ -19,9 +21,16 @@ logger = logging.getLogger(__name__)
 def calls_exception_handler(exc, context) -> Response:
     """DRF's handler for status and headers, the calls envelope for the body.
 
-    Anything DRF does not know becomes the 500 envelope: logged here, never shown.
+    A database that cannot be reached is a 503 with Retry-After; anything else DRF does not
+    know becomes the 500 envelope: logged here, never shown.
     """
-    response = drf_exception_handler(exc, context)
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.warning("Database unavailable (%s)", type(exc).__name__)
+        exc = ServiceUnavailable()
+        response = drf_exception_handler(exc, context)
+        response["Retry-After"] = str(exc.retry_after)
+    else:
+        response = drf_exception_handler(exc, context)
     if response is None:
         logger.error("Unexpected error while minting a token", exc_info=exc)
         exc = TokenGenerationFailed()

@@ -22,6 +22,7 @@ TOKEN_PATH = "/api/calls/token/twilio"
 DECIDED = {
     "405": "#/components/schemas/CallsErrorResponse",
     "429": "#/components/schemas/CallsErrorResponse",
+    "503": "#/components/schemas/CallsErrorResponse",
 }
 
 

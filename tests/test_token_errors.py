@@ -153,3 +153,27 @@ def test_errors_change_nothing(get_token):
     get_token(user)
 
     assert (list(User.objects.values()), list(Organization.objects.values())) == before
+
+
+def test_unreachable_database_is_a_503_envelope_with_retry_after(get_token, user, monkeypatch):
+    from django.db import OperationalError
+
+    def down(**kwargs):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    monkeypatch.setattr("users.selectors.voice_caller_get", down)
+    monkeypatch.setattr("calls.conf._imported", {})
+    token_headers = bearer(user)
+
+    response = get_token(**token_headers)
+
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    body = assert_matches_contract(response)
+    assert body == {
+        "success": False,
+        "error": "Service temporarily unavailable; try again shortly",
+        "code": "service_unavailable",
+    }
+    assert response["Retry-After"] == "5"
+    assert response["Cache-Control"] == "no-store"
+    assert "Connection refused" not in response.content.decode()
