@@ -1,10 +1,12 @@
 """Admin for organizations: Twilio credentials, with secrets write-only."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from orgs.conf import app_settings
 from orgs.forms import SECRET_FIELDS, OrganizationAdminForm, clear_field
 from orgs.models import Organization
 from orgs.selectors import twilio_credentials_of
+from orgs.twilio_checks import twilio_credentials_verify
 
 
 def _credential_column(name: str, label: str):
@@ -40,6 +42,7 @@ class OrganizationAdmin(admin.ModelAdmin):
         "twilio_region",
     ]
     search_fields = ["name", "twilio_account_sid"]
+    actions = ["verify_twilio_credentials"]
     readonly_fields = ["api_key_secret_status", "auth_token_status", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name"]}),
@@ -79,3 +82,12 @@ class OrganizationAdmin(admin.ModelAdmin):
 
     api_key_secret_status = _secret_status("twilio_api_key_secret")
     auth_token_status = _secret_status("twilio_auth_token")
+
+    @admin.action(description="Verify Twilio credentials", permissions=["change"])
+    def verify_twilio_credentials(self, request, queryset) -> None:
+        """Ask Twilio about each selected organization; one message per organization."""
+        http_client = app_settings.twilio_http_client()
+        for organization in queryset:
+            report = twilio_credentials_verify(organization=organization, http_client=http_client)
+            level = messages.SUCCESS if report.passed else messages.ERROR
+            self.message_user(request, report.summary(), level=level)

@@ -1,0 +1,89 @@
+"""Twilio REST clients for the credential check, and Twilio's answers without exceptions."""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from twilio.base.exceptions import TwilioRestException
+from twilio.http import HttpClient
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+logger = logging.getLogger(__name__)
+
+TIMEOUT_SECONDS = 10
+NO_ANSWER = 0
+# Twilio serves each Region through its own edge, and API credentials work only in their Region.
+_EDGES = {"us1": "ashburn", "ie1": "dublin", "au1": "sydney"}
+
+
+def default_http_client() -> HttpClient:
+    """Twilio's own HTTP client, with a timeout so that an admin page cannot hang."""
+    return TwilioHttpClient(timeout=TIMEOUT_SECONDS)
+
+
+def rest_client(
+    *, username: str, password: str, account_sid: str, region: str, http_client: HttpClient
+) -> Client:
+    """A Client for one account in its Twilio Region (blank is Twilio's default, US1)."""
+    edge = _EDGES.get(region, "")
+    # Twilio's Client falls back on TWILIO_* environment variables for whatever it is not
+    # given; a check must use the organization's values and nothing else.
+    environment = {"TWILIO_REGION": region, "TWILIO_EDGE": edge}
+    return Client(
+        username,
+        password,
+        account_sid,
+        region=region or None,
+        edge=edge or None,
+        http_client=http_client,
+        environment=environment,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """Twilio's answer to one fetch: its HTTP status (NO_ANSWER if none came) and resource."""
+
+    status: int
+    resource: Any = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == HTTPStatus.OK
+
+    @property
+    def refused(self) -> bool:
+        """Twilio did not accept the credentials for this request."""
+        return self.status in (HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
+
+    @property
+    def not_found(self) -> bool:
+        return self.status == HTTPStatus.NOT_FOUND
+
+
+def ask(fetch: Callable[[], Any], *, what: str, organization_id: object) -> Answer:
+    """Run one fetch and return Twilio's answer; network failures are an answer too."""
+    try:
+        return Answer(HTTPStatus.OK, fetch())
+    except TwilioRestException as error:
+        logger.info(
+            "Twilio answered HTTP %s (error %s) to the %s request for organization %s.",
+            error.status,
+            error.code,
+            what,
+            organization_id,
+        )
+        return Answer(error.status)
+    except Exception as error:  # noqa: BLE001 - an injected client may raise anything
+        # Only the type is logged: the text of an HTTP library's error may quote the request,
+        # and the request carries credentials.
+        logger.warning(
+            "No answer from Twilio to the %s request for organization %s (%s).",
+            what,
+            organization_id,
+            type(error).__name__,
+        )
+        return Answer(NO_ANSWER)

@@ -1,0 +1,122 @@
+"""Checking an organization's Twilio credentials against Twilio's REST API."""
+
+from dataclasses import dataclass
+
+from django.views.decorators.debug import sensitive_variables
+from twilio.http import HttpClient
+from twilio.rest import Client
+
+from orgs import twilio_findings as findings
+from orgs.conf import app_settings
+from orgs.crypto import SecretDecryptionError
+from orgs.fields import SealedSecret
+from orgs.models import Organization
+from orgs.selectors import twilio_credentials_of
+from orgs.twilio_api import NO_ANSWER, Answer, ask, rest_client
+from orgs.twilio_findings import CredentialCheck
+from orgs.voice import TwilioCredentials
+
+__all__ = ["CredentialCheck", "VerificationReport", "twilio_credentials_verify"]
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationReport:
+    """Every check made for one organization, in a stable order."""
+
+    organization: str
+    checks: tuple[CredentialCheck, ...]
+
+    @property
+    def passed(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+    @property
+    def failures(self) -> tuple[CredentialCheck, ...]:
+        return tuple(check for check in self.checks if not check.passed)
+
+    def summary(self) -> str:
+        """One line for the admin: what was verified, or what failed and why."""
+        if self.passed:
+            names = ", ".join(check.name for check in self.checks)
+            return f"{self.organization}: verified with Twilio ({names})."
+        failed = " ".join(f"{check.name}: {check.message}" for check in self.failures)
+        return f"{self.organization}: {failed}"
+
+
+@sensitive_variables()
+def twilio_credentials_verify(
+    *, organization: Organization, http_client: HttpClient | None = None
+) -> VerificationReport:
+    """Ask Twilio whether the organization's credentials work; no request if any is missing.
+
+    ``http_client`` defaults to a new one from ORGS_TWILIO_HTTP_CLIENT. Twilio's errors and
+    network failures become failed checks; they are not raised.
+    """
+    credentials = twilio_credentials_of(organization)
+    if missing := credentials.missing:
+        return _report(organization, [findings.missing(missing)])
+    client = http_client or app_settings.twilio_http_client()
+    checks = _Checker(organization, credentials, client).run()
+    return _report(organization, [findings.PRESENT, *checks])
+
+
+def _report(organization: Organization, checks: list[CredentialCheck]) -> VerificationReport:
+    return VerificationReport(organization=str(organization), checks=tuple(checks))
+
+
+class _Checker:
+    """The requests of one verification, and what their answers mean together."""
+
+    def __init__(
+        self, organization: Organization, credentials: TwilioCredentials, http_client: HttpClient
+    ):
+        self.organization = organization
+        self.credentials = credentials
+        self.http_client = http_client
+
+    def run(self) -> list[CredentialCheck]:
+        try:
+            account = self._account(self.credentials.api_key_sid, self.credentials.api_key_secret)
+        except SecretDecryptionError:
+            return [findings.undecryptable("API key", "API key secret"), *self._auth_token()[0]]
+        # Any API key may read the TwiML App, but only a Main key may read the account or its
+        # keys: this first answer alone says whether Twilio accepts the key for the account.
+        app = self._ask("TwiML App", account.applications(self.credentials.twiml_app_sid).fetch)
+        if app.status == NO_ANSWER:
+            return [findings.unreachable()]
+        if not (app.ok or app.not_found):
+            return [findings.key_refused(app), *self._auth_token()[0]]
+        key = self._ask("API key", account.keys(self.credentials.api_key_sid).fetch)
+        by_key = self._ask("account", account.fetch)
+        token_checks, by_token = self._auth_token()
+        return [
+            findings.api_key(key, self.credentials.api_key_sid),
+            findings.account(by_key, by_token),
+            findings.twiml_app(app, self.credentials.twiml_app_sid),
+            *token_checks,
+        ]
+
+    def _auth_token(self) -> tuple[list[CredentialCheck], Answer | None]:
+        token = self.organization.twilio_auth_token
+        if token is None:
+            return [], None
+        try:
+            account = self._account(self.credentials.account_sid, token)
+        except SecretDecryptionError:
+            return [findings.undecryptable("Auth Token", "Auth Token")], None
+        answer = self._ask("Auth Token", account.fetch)
+        return [findings.auth_token(answer)], answer
+
+    def _account(self, username: str, secret: SealedSecret):
+        """The account's REST resource, as seen with these credentials."""
+        client: Client = rest_client(
+            username=username,
+            password=secret.reveal(),
+            account_sid=self.credentials.account_sid,
+            region=self.credentials.region,
+            http_client=self.http_client,
+        )
+        return client.api.v2010.accounts(self.credentials.account_sid)
+
+    def _ask(self, what: str, fetch) -> Answer:
+        return ask(fetch, what=what, organization_id=self.organization.pk)

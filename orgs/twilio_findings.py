@@ -1,0 +1,123 @@
+"""What Twilio's answers mean: checks with sentences an administrator can act on."""
+
+from dataclasses import dataclass
+
+from orgs.twilio_api import NO_ANSWER, Answer
+from orgs.voice import MissingCredentials
+
+_LABELS = {
+    "account_sid": "Account SID",
+    "api_key_sid": "API key SID",
+    "api_key_secret": "API key secret",
+    "twiml_app_sid": "TwiML App SID",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialCheck:
+    """One thing checked: its name, whether it passed, and a sentence for an administrator."""
+
+    name: str
+    passed: bool
+    message: str
+
+
+PRESENT = CredentialCheck("Credentials", True, "All four credentials are set.")
+
+
+def missing(unset: MissingCredentials) -> CredentialCheck:
+    labels = ", ".join(_LABELS[name] for name in unset.names())
+    return CredentialCheck("Credentials", False, f"Not set: {labels}. Nothing was sent to Twilio.")
+
+
+def undecryptable(name: str, what: str) -> CredentialCheck:
+    return CredentialCheck(
+        name,
+        False,
+        f"The stored {what} cannot be decrypted with the keys in FIELD_ENCRYPTION_KEYS. "
+        "Enter it again.",
+    )
+
+
+def unreachable() -> CredentialCheck:
+    return CredentialCheck(
+        "Connection", False, "Twilio could not be reached (network error or timeout). Try later."
+    )
+
+
+def _unexpected(name: str, answer: Answer) -> CredentialCheck:
+    if answer.status == NO_ANSWER:
+        return CredentialCheck(name, False, "Twilio did not answer (network error or timeout).")
+    return CredentialCheck(name, False, f"Twilio answered with HTTP error {answer.status}.")
+
+
+def key_refused(answer: Answer) -> CredentialCheck:
+    if not answer.refused:
+        return _unexpected("API key", answer)
+    return CredentialCheck(
+        "API key",
+        False,
+        "Twilio refused the API key SID and secret for this account. The secret may be wrong, "
+        "the key deleted or made in another account or Twilio Region, or the account closed.",
+    )
+
+
+def api_key(answer: Answer, sid: str) -> CredentialCheck:
+    if answer.ok:
+        return CredentialCheck("API key", True, "The API key belongs to this account.")
+    if answer.refused:
+        # Only Main keys may read /Keys; a Standard key was already accepted for this account.
+        return CredentialCheck("API key", True, "Twilio accepts the API key for this account.")
+    if answer.not_found:
+        return CredentialCheck("API key", False, f"Twilio found no API key {sid} in this account.")
+    return _unexpected("API key", answer)
+
+
+def account(by_key: Answer, by_token: Answer | None) -> CredentialCheck:
+    for answer in (by_key, by_token):
+        if answer is not None and answer.ok:
+            return _account_status(answer.resource.status)
+    if by_key.not_found or (by_token is not None and by_token.not_found):
+        return CredentialCheck("Account", False, "Twilio found no account with this Account SID.")
+    if by_key.refused:
+        # Only Main keys may read the account, and Twilio accepts no key for a closed or
+        # suspended one: the Standard key it accepted shows the account is active.
+        return CredentialCheck(
+            "Account", True, "Twilio accepts the API key for this account, so it is active."
+        )
+    return _unexpected("Account", by_key)
+
+
+def _account_status(status: str) -> CredentialCheck:
+    if status == "active":
+        return CredentialCheck("Account", True, "The Twilio account is active.")
+    return CredentialCheck(
+        "Account", False, f"The Twilio account is {status}: no calls until it is active again."
+    )
+
+
+def twiml_app(answer: Answer, sid: str) -> CredentialCheck:
+    if answer.ok:
+        return CredentialCheck("TwiML App", True, "The TwiML App exists in this account.")
+    if answer.not_found:
+        return CredentialCheck(
+            "TwiML App", False, f"Twilio found no TwiML App {sid} in this account."
+        )
+    return _unexpected("TwiML App", answer)
+
+
+def auth_token(answer: Answer) -> CredentialCheck:
+    if answer.ok:
+        return CredentialCheck("Auth Token", True, "Twilio accepts the Auth Token.")
+    if answer.refused:
+        return CredentialCheck(
+            "Auth Token",
+            False,
+            "Twilio refused the Auth Token for this account. It may be wrong, or replaced by "
+            "a newer one in the Twilio Console.",
+        )
+    if answer.not_found:
+        return CredentialCheck(
+            "Auth Token", False, "Twilio found no account with this Account SID."
+        )
+    return _unexpected("Auth Token", answer)

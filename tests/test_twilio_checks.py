@@ -1,0 +1,283 @@
+"""The Twilio credential check: what each answer from Twilio means, and that no secret leaks."""
+
+import pytest
+import requests
+from cryptography.fernet import Fernet
+from django.views.debug import ExceptionReporter
+from twilio.http.http_client import TwilioHttpClient
+
+from orgs.conf import app_settings
+from orgs.models import Organization
+from orgs.twilio_api import TIMEOUT_SECONDS
+from orgs.twilio_checks import twilio_credentials_verify
+from tests import twilio_fake
+from tests.factories import OrganizationFactory
+from tests.twilio_fake import FakeTwilio
+
+pytestmark = pytest.mark.django_db
+
+ALL_CHECKS = ["Credentials", "API key", "Account", "TwiML App", "Auth Token"]
+
+
+@pytest.fixture(autouse=True)
+def no_real_twilio(settings, monkeypatch):
+    monkeypatch.setattr(twilio_fake, "installed", None)
+    settings.ORGS_TWILIO_HTTP_CLIENT = "tests.twilio_fake.installed_client"
+
+
+@pytest.fixture
+def org():
+    return OrganizationFactory()
+
+
+@pytest.fixture
+def fake(org) -> FakeTwilio:
+    fake = FakeTwilio()
+    fake.knows(org)
+    return fake
+
+
+def _verify(org, fake):
+    return twilio_credentials_verify(organization=org, http_client=fake)
+
+
+def _results(report) -> dict[str, bool]:
+    return {check.name: check.passed for check in report.checks}
+
+
+def _message(report, name: str) -> str:
+    return next(check.message for check in report.checks if check.name == name)
+
+
+def test_all_checks_pass(org, fake):
+    report = _verify(org, fake)
+
+    assert report.passed
+    assert [check.name for check in report.checks] == ALL_CHECKS
+    assert report.summary() == f"{org.name}: verified with Twilio ({', '.join(ALL_CHECKS)})."
+
+
+def test_requests_go_to_the_organization_account_with_the_right_credentials(org, fake):
+    _verify(org, fake)
+
+    base = f"https://api.twilio.com/2010-04-01/Accounts/{org.twilio_account_sid}"
+    key = (org.twilio_api_key_sid, org.twilio_api_key_secret.reveal())
+    token = (org.twilio_account_sid, org.twilio_auth_token.reveal())
+    assert [(sent.method, sent.url, sent.auth) for sent in fake.sent] == [
+        ("GET", f"{base}/Applications/{org.twilio_twiml_app_sid}.json", key),
+        ("GET", f"{base}/Keys/{org.twilio_api_key_sid}.json", key),
+        ("GET", f"{base}.json", key),
+        ("GET", f"{base}.json", token),
+    ]
+
+
+def test_a_standard_api_key_passes_though_twilio_hides_the_account_from_it(org):
+    fake = FakeTwilio()
+    fake.knows(org, standard_keys=True)
+    org.twilio_auth_token = ""
+
+    report = _verify(org, fake)
+
+    assert report.passed
+    assert _message(report, "Account") == (
+        "Twilio accepts the API key for this account, so it is active."
+    )
+
+
+def test_a_wrong_secret_is_refused(org, fake, caplog):
+    org.twilio_api_key_secret = "Wr0ngS3cr3tWr0ngS3cr3tWr0ngS3cr3"
+
+    with caplog.at_level("INFO", logger="orgs"):
+        report = _verify(org, fake)
+
+    assert _results(report) == {"Credentials": True, "API key": False, "Auth Token": True}
+    assert _message(report, "API key").startswith("Twilio refused the API key SID and secret")
+    assert report.summary().startswith(f"{org.name}: API key: Twilio refused")
+    assert caplog.messages == [
+        "Twilio answered HTTP 401 (error 20003) to the TwiML App request "
+        f"for organization {org.pk}."
+    ]
+
+
+def test_an_unknown_api_key(org, fake):
+    fake.fail("/Keys/", 404)
+
+    report = _verify(org, fake)
+
+    assert not _results(report)["API key"]
+    assert _message(report, "API key") == (
+        f"Twilio found no API key {org.twilio_api_key_sid} in this account."
+    )
+    assert [check.name for check in report.failures] == ["API key"]
+
+
+def test_a_missing_twiml_app(org, fake):
+    fake.accounts[org.twilio_account_sid].applications.clear()
+
+    report = _verify(org, fake)
+
+    assert [check.name for check in report.failures] == ["TwiML App"]
+    assert _message(report, "TwiML App") == (
+        f"Twilio found no TwiML App {org.twilio_twiml_app_sid} in this account."
+    )
+
+
+@pytest.mark.parametrize("status", ["suspended", "closed"])
+def test_an_inactive_account(org, status):
+    fake = FakeTwilio()
+    fake.knows(org, status=status)
+
+    report = _verify(org, fake)
+
+    assert [check.name for check in report.failures] == ["Account"]
+    assert _message(report, "Account").startswith(f"The Twilio account is {status}")
+
+
+def test_a_wrong_auth_token(org, fake):
+    org.twilio_auth_token = "0" * 32
+
+    report = _verify(org, fake)
+
+    assert [check.name for check in report.failures] == ["Auth Token"]
+    assert _message(report, "Auth Token").startswith("Twilio refused the Auth Token")
+
+
+def test_no_auth_token_means_no_auth_token_check(fake):
+    org = OrganizationFactory(twilio_auth_token="")
+    fake.knows(org)
+
+    report = _verify(org, fake)
+
+    assert report.passed
+    assert "Auth Token" not in _results(report)
+    assert all(sent.auth[0] != org.twilio_account_sid for sent in fake.sent)
+
+
+def test_missing_credentials_send_nothing_to_twilio():
+    org = OrganizationFactory(twilio_api_key_secret="", twilio_twiml_app_sid="")
+    fake = FakeTwilio()
+
+    report = _verify(org, fake)
+
+    assert fake.sent == []
+    assert _results(report) == {"Credentials": False}
+    assert _message(report, "Credentials") == (
+        "Not set: API key secret, TwiML App SID. Nothing was sent to Twilio."
+    )
+
+
+def test_a_network_error_stops_at_the_first_request(org, fake):
+    fake.fail(".", requests.ConnectionError("connection refused"))
+
+    report = _verify(org, fake)
+
+    assert len(fake.sent) == 1
+    assert _results(report) == {"Credentials": True, "Connection": False}
+    assert "could not be reached" in _message(report, "Connection")
+
+
+def test_a_later_network_error_fails_only_its_check(org, fake):
+    fake.fail("/Keys/", requests.Timeout("read timed out"))
+
+    report = _verify(org, fake)
+
+    assert [check.name for check in report.failures] == ["API key"]
+    assert _message(report, "API key") == "Twilio did not answer (network error or timeout)."
+
+
+def test_a_server_error_is_reported_with_its_status(org, fake):
+    fake.fail("/Applications/", 503)
+
+    report = _verify(org, fake)
+
+    assert _message(report, "API key") == "Twilio answered with HTTP error 503."
+
+
+def test_an_undecryptable_secret_is_reported_and_not_sent(org, fake, settings):
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    org = Organization.objects.get(pk=org.pk)
+
+    report = _verify(org, fake)
+
+    assert fake.sent == []
+    assert _results(report) == {"Credentials": True, "API key": False, "Auth Token": False}
+    assert "cannot be decrypted" in _message(report, "API key")
+
+
+@pytest.mark.parametrize(
+    ("region", "host"),
+    [
+        ("", "api.twilio.com"),
+        ("ie1", "api.dublin.ie1.twilio.com"),
+        ("au1", "api.sydney.au1.twilio.com"),
+    ],
+)
+def test_requests_go_to_the_organization_region_only(org, fake, monkeypatch, region, host):
+    monkeypatch.setenv("TWILIO_REGION", "us1")
+    monkeypatch.setenv("TWILIO_EDGE", "umatilla")
+    org.twilio_region = region
+
+    assert _verify(org, fake).passed
+    assert {sent.url.split("/")[2] for sent in fake.sent} == {host}
+
+
+def test_the_default_http_client_is_twilio_s_own_with_a_timeout(settings):
+    del settings.ORGS_TWILIO_HTTP_CLIENT
+
+    client = app_settings.twilio_http_client()
+
+    assert type(client) is TwilioHttpClient
+    assert client.timeout == TIMEOUT_SECONDS
+
+
+def test_without_a_client_the_setting_names_one(org, fake, monkeypatch):
+    monkeypatch.setattr(twilio_fake, "installed", fake)
+
+    assert twilio_credentials_verify(organization=org).passed
+    assert len(fake.sent) == 4
+
+
+SECRET_FIELDS = ("twilio_api_key_secret", "twilio_auth_token")
+# Each scenario may also make an error whose text quotes a secret, as a request's error may.
+SCENARIOS = {
+    "all pass": lambda org, fake, secret: None,
+    "wrong secret": lambda org, fake, secret: setattr(org, "twilio_api_key_secret", "x" * 32),
+    "wrong token": lambda org, fake, secret: setattr(org, "twilio_auth_token", "e" * 32),
+    "network": lambda org, fake, secret: fake.fail(".", requests.ConnectionError(secret)),
+    "late network": lambda org, fake, secret: fake.fail("Keys", OSError(f"Basic {secret}")),
+    "server error": lambda org, fake, secret: fake.fail("Keys", 500),
+}
+
+
+def _secrets(*organizations) -> set[str]:
+    sealed = [getattr(org, name) for org in organizations for name in SECRET_FIELDS]
+    return {value for s in sealed for value in (s.reveal(), s.ciphertext)}
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_no_secret_in_messages_or_logs(org, fake, caplog, scenario):
+    SCENARIOS[scenario](org, fake, org.twilio_api_key_secret.reveal())
+
+    with caplog.at_level("DEBUG"):
+        report = _verify(org, fake)
+
+    shown = "\n".join([report.summary(), repr(report), caplog.text])
+    assert not [s for s in _secrets(org, Organization.objects.get(pk=org.pk)) if s in shown]
+
+
+class _Interrupted(BaseException):
+    """Escapes every ``except Exception``, as an interrupt would."""
+
+
+def test_an_error_report_of_an_escaped_interruption_hides_every_secret(org, fake, monkeypatch):
+    def interrupt(*args, **kwargs):
+        raise _Interrupted
+
+    monkeypatch.setattr(fake, "request", interrupt)
+    with pytest.raises(_Interrupted) as excinfo:
+        _verify(org, fake)
+
+    reporter = ExceptionReporter(None, excinfo.type, excinfo.value, excinfo.tb)
+    shown = repr([frame["vars"] for frame in reporter.get_traceback_frames()])
+    assert "auth" in shown
+    assert not [s for s in _secrets(org) if s in shown]
