@@ -1,5 +1,6 @@
 """Development mode needs no environment; production mode needs every secret."""
 
+import json
 import os
 import subprocess
 import sys
@@ -16,7 +17,14 @@ PRODUCTION_ENV = {
     "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     "JWT_SIGNING_KEY": "production-jwt-signing-key-" + "x" * 30,
 }
-_OURS = {*PRODUCTION_ENV, "DATABASE_URL", "DJANGO_SECURE_SSL_REDIRECT"}
+_OURS = {
+    *PRODUCTION_ENV,
+    "DATABASE_URL",
+    "DJANGO_SECURE_SSL_REDIRECT",
+    "DJANGO_SECURE_PROXY_SSL_HEADER",
+    "CACHE_URL",
+    "TOKEN_THROTTLE_RATE",
+}
 
 
 def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:
@@ -65,3 +73,51 @@ def test_ssl_redirect_can_be_left_to_the_proxy():
     result = _manage("check", "--deploy", "--fail-level", "DEBUG", env=env)
 
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_a_short_jwt_signing_key():
+    result = _manage("check", env={**PRODUCTION_ENV, "JWT_SIGNING_KEY": "too-short"})
+
+    assert result.returncode != 0
+    assert "JWT_SIGNING_KEY must be at least 32 characters" in result.stderr
+
+
+_PRINT_SECURITY = (
+    "from django.conf import settings as s; import json; print(json.dumps({"
+    "'hsts': s.SECURE_HSTS_SECONDS, 'subdomains': s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
+    "'nosniff': s.SECURE_CONTENT_TYPE_NOSNIFF, 'session': s.SESSION_COOKIE_SECURE, "
+    "'csrf': s.CSRF_COOKIE_SECURE, 'redirect': s.SECURE_SSL_REDIRECT, "
+    "'proxy': s.SECURE_PROXY_SSL_HEADER, 'debug': s.DEBUG}))"
+)
+
+
+def _security(env: dict) -> dict:
+    result = _manage("shell", "-c", _PRINT_SECURITY, env=env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_sets_hsts_nosniff_and_secure_cookies():
+    security = _security(PRODUCTION_ENV)
+
+    assert security["debug"] is False
+    assert security["hsts"] >= 31_536_000
+    assert security["subdomains"] is True
+    assert security["nosniff"] is True
+    assert security["session"] is True
+    assert security["csrf"] is True
+    assert security["redirect"] is True
+    assert security["proxy"] is None
+
+
+def test_behind_a_tls_proxy_no_redirect_and_the_forwarded_proto_is_trusted():
+    env = {
+        **PRODUCTION_ENV,
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_SECURE_PROXY_SSL_HEADER": "true",
+    }
+
+    security = _security(env)
+
+    assert security["redirect"] is False
+    assert security["proxy"] == ["HTTP_X_FORWARDED_PROTO", "https"]

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -33,6 +34,9 @@ def _secret(name: str, dev_default):
 
 SECRET_KEY = _secret("DJANGO_SECRET_KEY", _DEV_SECRET_KEY)
 JWT_SIGNING_KEY = _secret("JWT_SIGNING_KEY", _DEV_JWT_SIGNING_KEY)
+if PRODUCTION and len(JWT_SIGNING_KEY) < 32:
+    # HS256 wants a key at least as long as its output (RFC 7518, section 3.2).
+    raise ImproperlyConfigured("JWT_SIGNING_KEY must be at least 32 characters long.")
 FIELD_ENCRYPTION_KEYS = (
     env.list("FIELD_ENCRYPTION_KEYS")
     if PRODUCTION
