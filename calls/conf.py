@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from orgs.voice import VoiceCaller
+from orgs.voice import TOKEN_TTL_DEFAULT, VoiceCaller
 
 DEFAULT_CALLER_RESOLVER = "users.selectors.voice_caller_get"
 
@@ -22,6 +22,11 @@ class CallsSettings:
     def CALLER_RESOLVER(self) -> str:
         """Dotted path of ``f(*, user_id) -> VoiceCaller | None``, the only way to the data."""
         return self._setting("CALLER_RESOLVER", DEFAULT_CALLER_RESOLVER)
+
+    @property
+    def DEFAULT_TOKEN_TTL(self) -> int:
+        """Token lifetime in seconds (60 to 86400) when the caller's credentials carry none."""
+        return self._setting("DEFAULT_TOKEN_TTL", TOKEN_TTL_DEFAULT)
 
     @property
     def TOKEN_THROTTLE_RATE(self) -> str:

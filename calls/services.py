@@ -11,6 +11,7 @@ from django.views.decorators.debug import sensitive_variables
 from twilio.jwt.access_token import AccessToken
 from twilio.jwt.access_token.grants import VoiceGrant
 
+from calls.conf import app_settings
 from calls.exceptions import NoTwilioNumber, TokenGenerationFailed, TwilioCredentialsMissing
 from calls.identity import InvalidIdentity, voice_identity
 from orgs import validators
@@ -60,7 +61,7 @@ def voice_token_mint(*, caller: VoiceCaller, now: float | None = None) -> Minted
         logger.error("User %s has a Twilio number that is not E.164.", caller.user_id)
         raise TokenGenerationFailed() from None
     issued_at = int(time.time() if now is None else now)
-    expires_at = issued_at + credentials.token_ttl
+    expires_at = issued_at + _lifetime(credentials)
     token = AccessToken(
         credentials.account_sid,
         credentials.api_key_sid,
@@ -91,6 +92,13 @@ def voice_token_mint(*, caller: VoiceCaller, now: float | None = None) -> Minted
 def _encode(token: AccessToken, payload: dict) -> str:
     # Sign the very payload whose jti is reported, rather than letting to_jwt() build another.
     return jwt.encode(payload, token.secret_key, algorithm=token.algorithm, headers=token.headers)
+
+
+def _lifetime(credentials: TwilioCredentials) -> int:
+    """The organization's token TTL, or the host's CALLS_DEFAULT_TOKEN_TTL when it has none."""
+    if credentials.token_ttl is None:
+        return app_settings.DEFAULT_TOKEN_TTL
+    return credentials.token_ttl
 
 
 def _check_sids(caller: VoiceCaller, credentials: TwilioCredentials) -> None:

@@ -5,10 +5,7 @@ from django.db import models
 
 from orgs import validators
 from orgs.fields import EncryptedTextField
-
-TOKEN_TTL_MIN = 60
-TOKEN_TTL_MAX = 86_400  # Twilio caps an access token's lifetime at 24 hours.
-TOKEN_TTL_DEFAULT = 3_600
+from orgs.voice import TOKEN_TTL_DEFAULT, TOKEN_TTL_MAX, TOKEN_TTL_MIN
 
 
 class TwilioRegion(models.TextChoices):

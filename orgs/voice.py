@@ -8,7 +8,12 @@ from dataclasses import dataclass, field, fields
 from typing import ClassVar
 
 from orgs.fields import SealedSecret
-from orgs.models import TOKEN_TTL_DEFAULT
+
+# Bounds of an access token's lifetime in seconds. They live here, in a module without models,
+# so that the calls app can use them without importing orgs.models.
+TOKEN_TTL_MIN = 60
+TOKEN_TTL_MAX = 86_400  # Twilio caps an access token's lifetime at 24 hours.
+TOKEN_TTL_DEFAULT = 3_600
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,13 +35,16 @@ class MissingCredentials:
 
 @dataclass(frozen=True, slots=True)
 class TwilioCredentials:
-    """An organization's Twilio credentials and voice options; blank means unset."""
+    """An organization's Twilio credentials and voice options; blank means unset.
+
+    ``token_ttl`` None leaves the token's lifetime to the host's ``CALLS_DEFAULT_TOKEN_TTL``.
+    """
 
     account_sid: str = ""
     api_key_sid: str = ""
     api_key_secret: SealedSecret | None = field(default=None, repr=False)
     twiml_app_sid: str = ""
-    token_ttl: int = TOKEN_TTL_DEFAULT
+    token_ttl: int | None = None
     incoming_allow: bool = True
     region: str = ""
     push_credential_sid: str = ""
