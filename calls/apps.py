@@ -9,6 +9,12 @@ class CallsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.apps import apps
+        from django.core import checks
 
+        from calls import checks as calls_checks
+
+        checks.register(calls_checks.check_caller_resolver)
+        checks.register(calls_checks.check_default_token_ttl)
+        checks.register(calls_checks.check_token_throttle_rate)
         if apps.is_installed("drf_spectacular"):
             from calls import openapi  # noqa: F401 - registers the bearerAuth scheme
