@@ -74,6 +74,7 @@ class OrganizationAdmin(admin.ModelAdmin):
                     "twilio_incoming_allow",
                     "twilio_region",
                     "twilio_push_credential_sid",
+                    "twilio_allowed_countries",
                 ]
             },
         ),

@@ -81,6 +81,7 @@ class OrganizationAdminForm(forms.ModelForm, SecretInputs):
             "twilio_incoming_allow",
             "twilio_region",
             "twilio_push_credential_sid",
+            "twilio_allowed_countries",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from orgs import validators
+from orgs.countries import CountryCodesField
 from orgs.fields import EncryptedTextField
 from orgs.voice import TOKEN_TTL_DEFAULT, TOKEN_TTL_MAX, TOKEN_TTL_MIN
 
@@ -51,11 +52,20 @@ class Organization(models.Model):
         help_text="For the iOS and Android Voice SDKs: the Credential that signs pushes.",
     )
     twilio_auth_token = EncryptedTextField("Auth Token")
+    twilio_allowed_countries = CountryCodesField(
+        "allowed destination countries",
+        max_length=750,
+        blank=True,
+        help_text="Countries softphones may call, as ISO codes separated by commas (CA, US). "
+        "Blank: the countries of the members' own Twilio numbers.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
+        # The voice webhooks find the organization by the AccountSid Twilio sends.
+        indexes = [models.Index(fields=["twilio_account_sid"], name="orgs_org_account_sid_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
