@@ -9,9 +9,16 @@ from calls.conf import app_settings
 
 logger = logging.getLogger(__name__)
 
+COUNTER_GRACE_SECONDS = 60
+
 
 class VoiceTokenRateThrottle(UserRateThrottle):
-    """At most ``CALLS_TOKEN_THROTTLE_RATE`` token requests per user.
+    """At most ``CALLS_TOKEN_THROTTLE_RATE`` token requests per user in each window.
+
+    A user's window opens with their first request and lasts the rate's period. Requests are
+    counted with the cache's atomic increment, not DRF's read-modify-write of a history list:
+    under that, processes and servers counting one user at the same moment overwrite each
+    other's entries and accept more than the limit between them.
 
     When the cache cannot be reached the request is let through (fail open) and a warning is
     logged: the caller is already authenticated, and a cache outage must not stop every
@@ -19,6 +26,8 @@ class VoiceTokenRateThrottle(UserRateThrottle):
     """
 
     scope = "voice_token"
+    # Not DRF's key: a server still running DRF's counting reads a list there.
+    cache_format = "throttle_%(scope)s_window_%(ident)s"
 
     def __init__(self):
         self.cache = caches[app_settings.THROTTLE_CACHE]
@@ -29,10 +38,37 @@ class VoiceTokenRateThrottle(UserRateThrottle):
 
     def allow_request(self, request, view) -> bool:
         try:
-            return super().allow_request(request, view)
+            return self._count(request, view)
         except Exception as error:  # noqa: BLE001 - any cache failure means the same here
             # The class name only: a cache client's message may carry its URL and password.
             logger.warning(
                 "Token throttle cache unreachable (%s); request allowed", type(error).__name__
             )
             return True
+
+    def _count(self, request, view) -> bool:
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.now = self.timer()
+        self.window_start = self._window_start()
+        counter = f"{self.key}:{self.window_start!r}"
+        # The counter outlives its window, so that no increment can find it just expired.
+        self.cache.add(counter, 0, self.duration + COUNTER_GRACE_SECONDS)
+        return self.cache.incr(counter) <= self.num_requests
+
+    def _window_start(self) -> float:
+        """When the user's current window opened: now, unless another request opened it."""
+        for _ in range(3):
+            if self.cache.add(self.key, self.now, self.duration):
+                return self.now
+            start = self.cache.get(self.key)
+            if start is not None:  # else it expired between add and get: open a new one
+                return start
+        raise RuntimeError("The throttle cache keeps losing the window it was just given.")
+
+    def wait(self) -> float:
+        """Seconds until the window closes; at least one, so that Retry-After is always sent."""
+        return max(1.0, self.window_start + self.duration - self.now)
