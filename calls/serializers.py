@@ -1,5 +1,7 @@
 """Output shapes of the token endpoint, named as the contract names them."""
 
+from datetime import UTC
+
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
@@ -13,8 +15,12 @@ class TwilioTokenSerializer(serializers.Serializer):
         help_text="User's Twilio phone number used as the SDK identity."
     )
     userId = serializers.CharField(source="user_id")
+    # Pinned, so that a host's TIME_ZONE or DRF DATETIME_FORMAT cannot change the contract's shape.
     expiresAt = serializers.DateTimeField(
-        source="expires_at", help_text="When the token expires (its exp claim), UTC."
+        source="expires_at",
+        format="iso-8601",
+        default_timezone=UTC,
+        help_text="When the token expires (its exp claim), UTC.",
     )
 
 
