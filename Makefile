@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST   := 127.0.0.1
 PORT   := 2212
 
-.PHONY: install run serve migrate seed test lint format openapi contract clean
+.PHONY: install run serve migrate seed test lint format openapi contract faults clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ openapi: install  ## Regenerate the committed OpenAPI document, openapi.yaml.
 
 contract: install  ## Fuzz a live server with schemathesis against the contract and openapi.yaml.
 	bash tests/contract_run/run.sh
+
+faults: install  ## Two app servers over PostgreSQL and Redis on loopback, under load and faults.
+	bash faults/run.sh
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,0 +1,1 @@
+"""The fault drill: two app servers, one PostgreSQL, one Redis, faults under load."""

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# make faults: two production-mode app servers over one private PostgreSQL 15 and one private
+# Redis, all on loopback, under steady load while the drill (faults/drill.py) breaks things:
+# the throttle across servers, PostgreSQL stopped, Redis killed, credentials changed mid-load.
+# Everything started here is stopped on exit, whether the drill passed or not.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+
+export DEBIAN_FRONTEND=noninteractive
+if [ ! -x /usr/lib/postgresql/15/bin/postgres ] || ! command -v redis-server >/dev/null; then
+  apt-get update -q
+  apt-get install -y -q postgresql-15 redis-server >/dev/null
+fi
+
+export FAULTS_PG_PORT=${FAULTS_PG_PORT:-55442}
+export FAULTS_REDIS_PORT=${FAULTS_REDIS_PORT:-56379}
+APP_PORTS=(${FAULTS_APP_PORTS:-22131 22132})
+WORK=$(mktemp -d /tmp/tether-faults.XXXXXX)
+export FAULTS_PG_DIR=$(mktemp -d /tmp/tether-faults-pg.XXXXXX)
+export FAULTS_REDIS_DIR="$WORK/redis"
+mkdir "$FAULTS_REDIS_DIR"
+. faults/services.sh
+APP_PIDS=()
+
+cleanup() {
+  local status=$?
+  for pid in "${APP_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${APP_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  services_stop
+  if [ "$status" != 0 ]; then
+    for log in "$WORK"/app-*.log; do
+      [ -f "$log" ] && { echo "== last lines of $(basename "$log") =="; tail -n 20 "$log"; }
+    done
+  fi
+  rm -rf "$WORK" "$FAULTS_PG_DIR"
+  exit "$status"
+}
+trap cleanup EXIT
+
+export DJANGO_DEBUG=false
+export DJANGO_SECRET_KEY="faults-$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')-0123456789abcdef"
+export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+export DJANGO_SECURE_SSL_REDIRECT=false
+export FIELD_ENCRYPTION_KEYS=$($BIN/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')
+export JWT_SIGNING_KEY="faults-jwt-$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+export DATABASE_URL="postgres://postgres@127.0.0.1:$FAULTS_PG_PORT/tether_relay"
+export CACHE_URL="redis://127.0.0.1:$FAULTS_REDIS_PORT/0"
+# Phase 1 tests this exact limit; the later phases spread their load over users of their own.
+export TOKEN_THROTTLE_RATE=30/minute
+export DJANGO_LOG_LEVEL=WARNING
+export GUNICORN_WORKERS=2 GUNICORN_THREADS=1 GUNICORN_GRACEFUL_TIMEOUT=5
+
+echo "== faults: PostgreSQL 15 on 127.0.0.1:$FAULTS_PG_PORT, Redis on 127.0.0.1:$FAULTS_REDIS_PORT =="
+pg_init
+redis_start >/dev/null
+$BIN/python manage.py migrate --noinput -v0
+$BIN/python -m faults.seed seed >"$WORK/seed.json"
+
+SERVERS=()
+for port in "${APP_PORTS[@]}"; do
+  GUNICORN_BIND="127.0.0.1:$port" GUNICORN_ACCESS_LOG="$WORK/access-$port.log" $BIN/gunicorn -c tether_relay/gunicorn.conf.py \
+    tether_relay.wsgi >"$WORK/app-$port.log" 2>&1 &
+  APP_PIDS+=($!)
+  SERVERS+=("127.0.0.1:$port")
+done
+for server in "${SERVERS[@]}"; do
+  for _ in $(seq 100); do
+    curl -sf -o /dev/null "http://$server/readyz" && break
+    sleep 0.1
+  done
+  curl -sf -o /dev/null "http://$server/readyz" || { echo "$server never became ready" >&2; exit 1; }
+done
+
+echo "== faults: app servers on ${SERVERS[*]}, 2 workers each =="
+timeout 150 $BIN/python -m faults.drill --seed "$WORK/seed.json" "${SERVERS[@]}"

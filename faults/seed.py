@@ -1,0 +1,86 @@
+"""The fault drill's data: users per phase, and the credential change of phase 4.
+
+``python -m faults.seed seed`` fills a migrated database and prints JSON: bearer tokens per
+group of users, and the credentials of the organization whose credentials phase 4 changes.
+``python -m faults.seed rotate ORG_ID`` replaces that organization's API key SID, secret and
+Account SID in one transaction and prints the new ones once it has committed.
+Both run with the app servers' environment.
+"""
+
+import json
+import os
+import secrets
+import sys
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tether_relay.settings")
+django.setup()
+
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.db import transaction  # noqa: E402
+from rest_framework_simplejwt.tokens import AccessToken  # noqa: E402
+
+from orgs.models import Organization  # noqa: E402
+from tests.factories import OrganizationFactory, UserFactory  # noqa: E402
+
+# Each phase has users of its own, so that phase 1 exhausting one user's limit starves no
+# later phase; a pool is large enough that steady load keeps each member under the limit.
+POOL_SIZE = 16
+GROUPS = {"throttle": 1, "postgres": POOL_SIZE, "redis": POOL_SIZE}
+SINGLES = ("redis_flood", "redis_recovery")
+
+
+def new_credentials() -> dict:
+    """A well-formed, fake Account SID, API key SID and API key secret."""
+    return {
+        "account_sid": "AC" + secrets.token_hex(16),
+        "api_key_sid": "SK" + secrets.token_hex(16),
+        "api_key_secret": secrets.token_hex(16),
+    }
+
+
+def _tokens(organization, count: int) -> list[str]:
+    # An unusable password: hashing a real one per user would take longer than the phases.
+    unusable = make_password(None)
+    users = [UserFactory(organization=organization, password=unusable) for _ in range(count)]
+    return [str(AccessToken.for_user(user)) for user in users]
+
+
+def seed() -> dict:
+    tokens = {group: _tokens(OrganizationFactory(), count) for group, count in GROUPS.items()}
+    for single in SINGLES:
+        tokens[single] = _tokens(OrganizationFactory(), 1)
+    old = new_credentials()
+    changing = OrganizationFactory(
+        twilio_account_sid=old["account_sid"],
+        twilio_api_key_sid=old["api_key_sid"],
+        twilio_api_key_secret=old["api_key_secret"],
+    )
+    tokens["credentials"] = _tokens(changing, POOL_SIZE)
+    return {"tokens": tokens, "organization": changing.pk, "credentials": old}
+
+
+def rotate(organization_id: int) -> dict:
+    """Replace the three credentials together, as an administrator replacing an API key does."""
+    new = new_credentials()
+    with transaction.atomic():
+        organization = Organization.objects.select_for_update().get(pk=organization_id)
+        organization.twilio_account_sid = new["account_sid"]
+        organization.twilio_api_key_sid = new["api_key_sid"]
+        organization.twilio_api_key_secret = new["api_key_secret"]
+        organization.save()
+    return new
+
+
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["seed"]:
+        print(json.dumps(seed()))
+    elif argv[:1] == ["rotate"] and len(argv) == 2:
+        print(json.dumps(rotate(int(argv[1]))))
+    else:
+        sys.exit("usage: python -m faults.seed seed | rotate ORG_ID")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
