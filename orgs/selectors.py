@@ -1,7 +1,22 @@
 """Read helpers for organizations."""
 
+from collections.abc import Sequence
+
 from orgs.models import Organization
 from orgs.voice import NO_CREDENTIALS, TwilioCredentials
+
+# The Organization columns that make up TwilioCredentials, in the order of its fields.
+CREDENTIAL_FIELDS = (
+    "twilio_account_sid",
+    "twilio_api_key_sid",
+    "twilio_api_key_secret",
+    "twilio_twiml_app_sid",
+    "twilio_token_ttl",
+    "twilio_incoming_allow",
+    "twilio_region",
+    "twilio_push_credential_sid",
+)
+_SECRET_FIELD = Organization._meta.get_field("twilio_api_key_secret")
 
 
 def twilio_credentials_of(organization: Organization | None) -> TwilioCredentials:
@@ -17,4 +32,23 @@ def twilio_credentials_of(organization: Organization | None) -> TwilioCredential
         incoming_allow=organization.twilio_incoming_allow,
         region=organization.twilio_region,
         push_credential_sid=organization.twilio_push_credential_sid,
+    )
+
+
+def twilio_credentials_from_row(values: Sequence) -> TwilioCredentials:
+    """Credentials from the raw database values of CREDENTIAL_FIELDS, as a cursor returns them.
+
+    For readers that fetch columns without building a model instance; the conversions are the
+    ones the fields apply when the ORM loads them.
+    """
+    account, key, secret, app, ttl, incoming, region, push = values
+    return TwilioCredentials(
+        account_sid=account,
+        api_key_sid=key,
+        api_key_secret=_SECRET_FIELD.from_db_value(secret, None, None),
+        twiml_app_sid=app,
+        token_ttl=ttl,
+        incoming_allow=bool(incoming),  # SQLite returns 0 or 1
+        region=region,
+        push_credential_sid=push,
     )
