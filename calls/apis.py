@@ -11,7 +11,12 @@ from rest_framework.views import APIView
 from calls.audit import token_request_audit
 from calls.authentication import VoiceCallerAuthentication
 from calls.handlers import calls_exception_handler
-from calls.serializers import ErrorSerializer, TokenErrorSerializer, TwilioTokenSerializer
+from calls.serializers import (
+    ErrorSerializer,
+    TokenErrorSerializer,
+    TwilioTokenSerializer,
+    twilio_token_data,
+)
 from calls.services import voice_token_mint
 from calls.throttling import VoiceTokenRateThrottle
 
@@ -61,7 +66,7 @@ class TwilioVoiceTokenApi(APIView):
     def get(self, request: Request) -> Response:
         minted = voice_token_mint(caller=request.user)
         self.jti = minted.jti
-        return Response(TwilioTokenSerializer(minted).data)
+        return Response(twilio_token_data(minted))
 
     def perform_authentication(self, request: Request) -> None:
         # Kept for the audit line, which must not trigger authentication a second time.
