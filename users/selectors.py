@@ -65,13 +65,23 @@ def _caller_sql(alias: str) -> str:
 
 def _caller_from_row(row) -> VoiceCaller:
     pk, is_active, number, organization_id, *credentials = row
-    number = _NUMBER_FIELD.from_db_value(number, None, None)
     return VoiceCaller(
         user_id=str(pk),
         is_active=bool(is_active),  # SQLite returns 0 or 1
-        phone_number=number.as_e164 if number else None,
+        phone_number=_e164(number),
         organization_id=str(organization_id) if organization_id else None,
         credentials=(
             twilio_credentials_from_row(credentials) if organization_id else NO_CREDENTIALS
         ),
     )
+
+
+def _e164(stored: str | None) -> str | None:
+    """The stored number as the model field reads it, in E.164; None when unset.
+
+    Any non-empty string parses to a truthy number, so testing the string is the same test as
+    testing the parsed number, without the validation that ``bool()`` of a number runs.
+    """
+    if not stored:
+        return None
+    return _NUMBER_FIELD.from_db_value(stored, None, None).as_e164
