@@ -34,12 +34,13 @@ PACKAGE_DATA_PROBES = (
 _NOT_SOURCE = shutil.ignore_patterns(
     ".*", "__pycache__", "*.pyc", "*.egg-info", "build", "dist", "db.sqlite3*", "staticfiles"
 )
-# What a subprocess may inherit: pip's configuration and cache, nothing that points at Python.
-_KEPT_ENV = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SSL_CERT_FILE", "SSL_CERT_DIR"}
+# Nothing that could point an interpreter at this repository or its settings is passed on;
+# pip's configuration, proxies and certificates are.
+_DROPPED_ENV = ("PYTHON", "DJANGO_", "VIRTUAL_ENV", "DATABASE_URL", "CACHE_URL")
 
 
 def _env(**extra: str) -> dict:
-    kept = {k: v for k, v in os.environ.items() if k in _KEPT_ENV or k.startswith("PIP_")}
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(_DROPPED_ENV)}
     return {**kept, **extra}
 
 
