@@ -1,10 +1,19 @@
 """The standalone way in: SimpleJWT's token views, described for the OpenAPI document."""
 
+import logging
+
 from django.core.validators import RegexValidator
+from django.db import InterfaceError, OperationalError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
 from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt import views
+
+from calls.exceptions import ServiceUnavailable
+
+logger = logging.getLogger(__name__)
 
 # What DRF's CharField accepts: no NUL character, and something besides white space.
 _TEXT = RegexValidator(r"^[^\x00]*[^\x00\s][^\x00]*$")
@@ -29,6 +38,23 @@ _INVALID = OpenApiResponse(
     ),
     "A field is missing or malformed; each field names its errors.",
 )
+_UNAVAILABLE = OpenApiResponse(_ERROR, "The database cannot be reached; retry after Retry-After")
+
+
+def _exception_handler(exc, context) -> Response | None:
+    """DRF's handler, but a database that cannot be reached is a JSON 503 with Retry-After.
+
+    Without this, an OperationalError escapes DRF and Django answers with its HTML 500 page.
+    """
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return exception_handler(exc, context)
+    logger.warning("Database unavailable (%s)", type(exc).__name__)
+    unavailable = ServiceUnavailable()
+    return Response(
+        {"detail": str(unavailable.detail), "code": unavailable.default_code},
+        status=unavailable.status_code,
+        headers={"Retry-After": str(unavailable.retry_after)},
+    )
 
 
 @extend_schema(
@@ -39,10 +65,14 @@ _INVALID = OpenApiResponse(
         200: jwt_serializers.TokenObtainPairSerializer,
         400: _INVALID,
         401: OpenApiResponse(_ERROR, "Wrong username or password, or an inactive user"),
+        503: _UNAVAILABLE,
     },
 )
 class TokenObtainPairView(views.TokenObtainPairView):
     """Username and password in, a 5-minute access token and a refresh token out."""
+
+    def get_exception_handler(self):
+        return _exception_handler
 
 
 @extend_schema(
@@ -53,7 +83,11 @@ class TokenObtainPairView(views.TokenObtainPairView):
         200: jwt_serializers.TokenRefreshSerializer,
         400: _INVALID,
         401: OpenApiResponse(_ERROR, "The refresh token is invalid or expired"),
+        503: _UNAVAILABLE,
     },
 )
 class TokenRefreshView(views.TokenRefreshView):
     """A refresh token in, a new access token out."""
+
+    def get_exception_handler(self):
+        return _exception_handler

@@ -1,0 +1,48 @@
+"""The auth endpoints answer a JSON 503 with Retry-After while the database cannot be reached."""
+
+from http import HTTPStatus
+
+import pytest
+from django.db import OperationalError
+from django.db.backends.utils import CursorWrapper
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from tests.contract import assert_matches_project_schema
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def database_down(monkeypatch):
+    """Every query fails as it does while PostgreSQL is stopped."""
+
+    def refused(self, *args, **kwargs):
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    monkeypatch.setattr(CursorWrapper, "execute", refused)
+
+
+@pytest.fixture
+def credentials() -> dict:
+    user = UserFactory()
+    return {
+        "/api/auth/token": {"username": user.username, "password": "correct-horse-battery-staple"},
+        "/api/auth/token/refresh": {"refresh": str(RefreshToken.for_user(user))},
+    }
+
+
+@pytest.mark.parametrize("path", ["/api/auth/token", "/api/auth/token/refresh"])
+def test_unreachable_database_is_a_json_503_with_retry_after(
+    api_client, credentials, database_down, path
+):
+    response = api_client.post(path, credentials[path], format="json")
+
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response["Content-Type"] == "application/json"
+    assert response["Retry-After"] == "5"
+    assert assert_matches_project_schema(response, path) == {
+        "detail": "Service temporarily unavailable; try again shortly",
+        "code": "service_unavailable",
+    }
+    assert "refused" not in response.content.decode()
