@@ -14,3 +14,14 @@ def voice_identity(phone_number: str) -> str:
     if not _E164.match(phone_number):
         raise InvalidIdentity("the caller's Twilio number is not in E.164 form")
     return phone_number
+
+
+def voice_identity_number(identity: str) -> str:
+    """The Twilio number whose identity this is: the inverse of ``voice_identity``.
+
+    Raises InvalidIdentity for anything ``voice_identity`` could not have made.
+    """
+    if not _E164.match(identity):
+        raise InvalidIdentity("the identity is not one this service gives out")
+    # While the identity is the number itself, the inverse is the same check.
+    return identity

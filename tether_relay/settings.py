@@ -156,6 +156,12 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # Token requests per user, in DRF's rate format; counted in the default cache.
 CALLS_TOKEN_THROTTLE_RATE = env("TOKEN_THROTTLE_RATE", default="60/minute")
 
+# The voice webhooks check Twilio's signature over the URL Twilio called: this scheme, host and
+# path prefix, when a proxy makes the request's own URL differ from it (blank: the request's).
+TWILIO_WEBHOOK_BASE_URL = env("TWILIO_WEBHOOK_BASE_URL", default="")
+# false skips the signature check, and only in DEBUG; a system check refuses it in production.
+TWILIO_WEBHOOK_VALIDATE = env.bool("TWILIO_WEBHOOK_VALIDATE", default=True)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tether Relay voice tokens",
     "DESCRIPTION": "Twilio Voice access tokens for softphones, and the bearer tokens to get them.",
