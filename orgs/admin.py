@@ -61,8 +61,9 @@ class OrganizationAdmin(admin.ModelAdmin):
         (
             "Account Auth Token",
             {
-                "description": "Optional. Voice tokens never use it; the credential check "
-                "does, to confirm the account.",
+                "description": "Needed for calls: the voice webhooks refuse every request "
+                "until it is set. Voice tokens never use it; the credential check does, to "
+                "confirm the account.",
                 "fields": _secret_fields("twilio_auth_token", "auth_token_status"),
             },
         ),

@@ -28,7 +28,8 @@ SECRET_FIELDS = {
     "twilio_auth_token": Secret(
         label="Auth Token",
         validator=validate_auth_token,
-        help_text="In the Twilio Console under Account info. Only the credential check uses it.",
+        help_text="In the Twilio Console under Account info. The voice webhooks check Twilio's "
+        "signatures with it.",
     ),
 }
 
