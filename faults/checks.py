@@ -98,7 +98,7 @@ def table(phases: dict[str, list[Record]]) -> str:
                 f"{max((r.elapsed for r in records), default=0):.3f} s",
             )
         )
-    rows.append(("(/readyz probes are counted with their phase's requests)", "", "", "", ""))
+    rows.append(("(probes of /readyz and of token refresh count with their phase)", "", "", "", ""))
     widths = [max(len(row[i]) for row in rows[:-1]) for i in range(len(rows[0]))]
     lines = ("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows)
     return "\n".join(line.rstrip() for line in lines)

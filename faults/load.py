@@ -2,6 +2,7 @@
 
 import http.client
 import itertools
+import json
 import threading
 import time
 from dataclasses import dataclass, field
@@ -35,13 +36,19 @@ class Record:
         return self.headers.get("content-type", "")
 
 
-def fetch(server: str, path: str, bearer: str | None) -> tuple[int, dict, str]:
-    """GET http://server/path; (status, lower-cased headers, body), status 0 on no response."""
+def fetch(server: str, path: str, bearer=None, payload=None) -> tuple[int, dict, str]:
+    """GET http://server/path, or POST ``payload`` as JSON.
+
+    Returns (status, lower-cased headers, body); status 0 when no response came.
+    """
     host, port = server.rsplit(":", 1)
     connection = http.client.HTTPConnection(host, int(port), timeout=REQUEST_TIMEOUT)
     headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+    method, data = ("GET", None) if payload is None else ("POST", json.dumps(payload))
+    if data is not None:
+        headers["Content-Type"] = "application/json"
     try:
-        connection.request("GET", path, headers=headers)
+        connection.request(method, path, body=data, headers=headers)
         response = connection.getresponse()
         body = response.read().decode("utf-8", "replace")
         return response.status, {k.lower(): v for k, v in response.getheaders()}, body
@@ -58,9 +65,10 @@ class Recorder:
         self.records: list[Record] = []
         self._lock = threading.Lock()
 
-    def get(self, phase: str, server: str, *, user: str = "", bearer=None, path=MINT_PATH):
+    def get(self, phase: str, server: str, *, user="", bearer=None, path=MINT_PATH, payload=None):
+        """Send one request (a token request unless told otherwise) and record it."""
         started = time.monotonic()
-        status, headers, body = fetch(server, path, bearer)
+        status, headers, body = fetch(server, path, bearer, payload)
         record = Record(phase, server, path, user, started, time.monotonic(), status, headers, body)
         with self._lock:
             self.records.append(record)

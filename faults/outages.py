@@ -33,14 +33,19 @@ def postgres(drill: Drill, phase: str) -> None:
         stopping = time.monotonic()
         stopped = service("pg_stop")
         time.sleep(1)
-        down = drill.probe(phase, "/readyz")
+        down, refresh_down = drill.probe(phase, "/readyz"), drill.refresh(phase)
         time.sleep(2)
         starting = time.monotonic()
         back = service("pg_start")
         time.sleep(3)
-        up = drill.probe(phase, "/readyz")
+        up, refresh_up = drill.probe(phase, "/readyz"), drill.refresh(phase)
     _expect_503_while_down(drill, phase, Outage(stopping, stopped, starting, back))
     _expect_readiness(drill, phase, "database", down, up)
+    drill.verdict.expect(
+        all(r.status == 503 and r.headers.get("retry-after") for r in refresh_down)
+        and all(r.status == 200 for r in refresh_up),
+        f"{phase}: token refresh 503 with Retry-After while down, 200 once back",
+    )
 
 
 def _expect_503_while_down(drill: Drill, phase: str, outage: Outage) -> None:

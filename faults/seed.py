@@ -1,7 +1,8 @@
 """The fault drill's data: users per phase, and the credential change of phase 4.
 
 ``python -m faults.seed seed`` fills a migrated database and prints JSON: bearer tokens per
-group of users, and the credentials of the organization whose credentials phase 4 changes.
+group of users, refresh tokens, and the credentials of the organization whose credentials
+phase 4 changes.
 ``python -m faults.seed rotate ORG_ID`` replaces that organization's API key SID, secret and
 Account SID in one transaction and prints the new ones once it has committed.
 Both run with the app servers' environment.
@@ -19,7 +20,7 @@ django.setup()
 
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import transaction  # noqa: E402
-from rest_framework_simplejwt.tokens import AccessToken  # noqa: E402
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken  # noqa: E402
 
 from orgs.models import Organization  # noqa: E402
 from tests.factories import OrganizationFactory, UserFactory  # noqa: E402
@@ -29,6 +30,7 @@ from tests.factories import OrganizationFactory, UserFactory  # noqa: E402
 POOL_SIZE = 16
 GROUPS = {"throttle": 1, "postgres": POOL_SIZE, "redis": POOL_SIZE}
 SINGLES = ("redis_flood", "redis_recovery")
+REFRESH_TOKENS = 4  # enough for as many app servers
 
 
 def new_credentials() -> dict:
@@ -58,7 +60,10 @@ def seed() -> dict:
         twilio_api_key_secret=old["api_key_secret"],
     )
     tokens["credentials"] = _tokens(changing, POOL_SIZE)
-    return {"tokens": tokens, "organization": changing.pk, "credentials": old}
+    # Refresh tokens for phase 2, one per app server: each succeeds once, then is blacklisted.
+    refresher = UserFactory(password=make_password(None))
+    refresh = [str(RefreshToken.for_user(refresher)) for _ in range(REFRESH_TOKENS)]
+    return {"tokens": tokens, "refresh": refresh, "organization": changing.pk, "credentials": old}
 
 
 def rotate(organization_id: int) -> dict:
