@@ -21,22 +21,26 @@ export FAULTS_PG_DIR=$(mktemp -d /tmp/tether-faults-pg.XXXXXX)
 export FAULTS_REDIS_DIR="$WORK/redis"
 mkdir "$FAULTS_REDIS_DIR"
 . faults/services.sh
-APP_PIDS=()
+PIDS=()  # the app servers, then the drill: stopped on exit
 
 cleanup() {
   local status=$?
-  for pid in "${APP_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${APP_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   services_stop
   if [ "$status" != 0 ]; then
     for log in "$WORK"/app-*.log; do
-      [ -f "$log" ] && { echo "== last lines of $(basename "$log") =="; tail -n 20 "$log"; }
+      [ -f "$log" ] || continue
+      echo "== last lines of $(basename "$log"), audit lines left out =="
+      grep -v '"event":"voice_token"' "$log" | tail -n 20 || true
     done
   fi
   rm -rf "$WORK" "$FAULTS_PG_DIR"
   exit "$status"
 }
 trap cleanup EXIT
+# Interrupted (Ctrl-C, CI's timeout): exit, so that the cleanup above runs.
+trap 'exit 130' INT TERM
 
 export DJANGO_DEBUG=false
 export DJANGO_SECRET_KEY="faults-$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')-0123456789abcdef"
@@ -59,13 +63,13 @@ $BIN/python -m faults.seed seed >"$WORK/seed.json"
 
 SERVERS=()
 for port in "${APP_PORTS[@]}"; do
-  GUNICORN_BIND="127.0.0.1:$port" GUNICORN_ACCESS_LOG="$WORK/access-$port.log" $BIN/gunicorn -c tether_relay/gunicorn.conf.py \
-    tether_relay.wsgi >"$WORK/app-$port.log" 2>&1 &
-  APP_PIDS+=($!)
+  GUNICORN_BIND="127.0.0.1:$port" GUNICORN_ACCESS_LOG="$WORK/access-$port.log" \
+    $BIN/gunicorn -c tether_relay/gunicorn.conf.py tether_relay.wsgi >"$WORK/app-$port.log" 2>&1 &
+  PIDS+=($!)
   SERVERS+=("127.0.0.1:$port")
 done
 for server in "${SERVERS[@]}"; do
-  for _ in $(seq 100); do
+  for _ in $(seq 300); do
     curl -sf -o /dev/null "http://$server/readyz" && break
     sleep 0.1
   done
@@ -73,4 +77,7 @@ for server in "${SERVERS[@]}"; do
 done
 
 echo "== faults: app servers on ${SERVERS[*]}, 2 workers each =="
-timeout 150 $BIN/python -m faults.drill --seed "$WORK/seed.json" "${SERVERS[@]}"
+# In the background, so that an interrupt is handled at once rather than after the drill.
+timeout 150 $BIN/python -m faults.drill --seed "$WORK/seed.json" "${SERVERS[@]}" &
+PIDS+=($!)
+wait $!
