@@ -13,9 +13,15 @@ if [ ! -x /usr/lib/postgresql/15/bin/postgres ] || ! command -v redis-server >/d
   apt-get install -y -q postgresql-15 redis-server >/dev/null
 fi
 
-export FAULTS_PG_PORT=${FAULTS_PG_PORT:-55442}
-export FAULTS_REDIS_PORT=${FAULTS_REDIS_PORT:-56379}
-APP_PORTS=(${FAULTS_APP_PORTS:-22131 22132})
+# Free loopback ports unless told: other servers may be running on this machine.
+read -r -a FREE < <($BIN/python -c 'import socket
+sockets = [socket.socket() for _ in range(4)]
+for s in sockets:
+    s.bind(("127.0.0.1", 0))
+print(*(s.getsockname()[1] for s in sockets))')
+export FAULTS_PG_PORT=${FAULTS_PG_PORT:-${FREE[0]}}
+export FAULTS_REDIS_PORT=${FAULTS_REDIS_PORT:-${FREE[1]}}
+APP_PORTS=(${FAULTS_APP_PORTS:-${FREE[2]} ${FREE[3]}})
 WORK=$(mktemp -d /tmp/tether-faults.XXXXXX)
 export FAULTS_PG_DIR=$(mktemp -d /tmp/tether-faults-pg.XXXXXX)
 export FAULTS_REDIS_DIR="$WORK/redis"
