@@ -81,3 +81,20 @@ def test_the_window_opens_with_the_first_request_and_retry_after_says_when_it_cl
     cache.delete(refused.key)  # what the cache does when the window's time is up
     now[0] = 1061.0
     assert _throttle(clock).allow_request(_request(), view=None) is True
+
+
+def test_a_request_in_an_open_window_costs_two_cache_calls():
+    calls = []
+
+    class Counting(Sluggish):
+        def __getattr__(self, name):
+            calls.append(name)
+            return getattr(self._backend, name)
+
+    _throttle().allow_request(_request(), view=None)
+    throttle = VoiceTokenRateThrottle()
+    throttle.cache = Counting(cache)
+    calls.clear()
+
+    assert throttle.allow_request(_request(), view=None) is True
+    assert calls == ["get", "incr"]
