@@ -10,8 +10,8 @@ from faults.checks import Verdict, body, credential_set, is_envelope
 from faults.load import Load, Recorder
 
 STEADY_PER_SECOND = 20  # steady load; each pool of 16 users stays well under 30 a minute
-REFRESH_PATH = "/api/auth/token/refresh"
 STEADY_LIMIT = 400  # requests at most per phase, whatever happens to the timing
+REFRESH_PATH = "/api/auth/token/refresh"
 
 
 @dataclass
@@ -43,12 +43,9 @@ class Drill:
             for i in range(count)
         ]
 
-    def probe(self, phase: str, path: str, payload=None) -> list:
-        """One unauthenticated request to ``path`` on every server (POST when given a payload)."""
-        return [
-            self.recorder.get(phase, at, user="probe", path=path, payload=payload)
-            for at in self.servers
-        ]
+    def probe(self, phase: str, path: str) -> list:
+        """One unauthenticated GET of ``path`` on every server."""
+        return [self.recorder.get(phase, at, user="probe", path=path) for at in self.servers]
 
     def refresh(self, phase: str) -> list:
         """POST /api/auth/token/refresh on every server, each with a refresh token of its own."""
