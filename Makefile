@@ -3,10 +3,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+BENCH_STAMP := $(VENV)/.bench-installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST   := 127.0.0.1
 PORT   := 2212
 
-.PHONY: install run serve migrate seed test lint format openapi contract faults clean
+.PHONY: install run serve migrate seed test lint format openapi contract faults bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +43,15 @@ contract: install  ## Fuzz a live server with schemathesis against the contract 
 
 faults: install  ## Two app servers over PostgreSQL and Redis on loopback, under load and faults.
 	bash faults/run.sh
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev,bench]"
+	rm -f $(VENV)/.bench-installed-*
+	touch $@
+
+bench: $(BENCH_STAMP)  ## Load the token endpoint and two baselines with wrk; writes bench/RESULTS.md.
+	bash bench/tools.sh
+	$(BIN)/python -m bench.run
 
 lint: install
 	$(BIN)/ruff check .

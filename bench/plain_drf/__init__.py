@@ -1,0 +1,1 @@
+"""Baseline: the token endpoint written the straightforward DRF way, served for ``make bench``."""

@@ -1,0 +1,159 @@
+"""The bench's numbers as Markdown (bench/RESULTS.md), and the checks that fail a run."""
+
+import json
+import os
+import platform
+import statistics
+from datetime import UTC, datetime
+
+import django
+
+NAMES = {
+    "service": "this service",
+    "quickstart": "Twilio quickstart (Flask)",
+    "plain_drf": "straightforward DRF",
+    "service_small": "this service, small database",
+}
+TARGETS = "throughput ≥ 0.5x the quickstart's and ≥ 1.5x the straightforward DRF's, p99 ≤ 2x"
+NOTES = """\
+## How to read this
+
+- Every implementation runs under gunicorn with `tether_relay/gunicorn.conf.py` (sync workers,
+  `GUNICORN_WORKERS` unset: 2 per core) in production mode, on 127.0.0.1, and wrk runs on the
+  same 2 cores, so the load generator takes CPU from the servers: absolute numbers are lower
+  than on a dedicated machine. Other engineers' test runs shared the machine too.
+- Rounds alternate the implementations (A B C D, A B C D, ...); ratios are taken within each
+  round and the median is shown, so that drift in the machine's load cancels out. *spread* is
+  the lowest and highest round, as a percentage of the median.
+- *non-2xx* is wrk's count of responses with a status of 400 or more; every server also answered
+  200 to a probe before it was measured. The throttle runs with a rate too high to trip.
+- SQL per request is counted in-process with `CaptureQueriesContext` over 200 requests through
+  the same WSGI stack. On PostgreSQL, Django's connection health check (`CONN_HEALTH_CHECKS`)
+  also sends one `SELECT 1` per request, outside the ORM, in both Django implementations.
+- *small database* is this service over 100 users and 10 organizations instead of the full
+  table: the per-request cost does not depend on the table's size.
+"""
+
+
+def last_json(text: str) -> dict:
+    return json.loads(text.strip().splitlines()[-1])
+
+
+def one_line(sample) -> str:
+    return (
+        f"{sample.rps:8.0f} req/s  p50 {sample.p50_ms:6.2f} ms  p99 {sample.p99_ms:6.2f} ms  "
+        f"non-2xx {sample.non_2xx}  socket errors {sample.socket_errors}"
+    )
+
+
+def _median(samples, attribute: str) -> float:
+    return statistics.median(getattr(s, attribute) for s in samples)
+
+
+def _ratio(samples: dict, attribute: str, top: str, bottom: str) -> float:
+    pairs = zip(samples[top], samples[bottom], strict=True)
+    return statistics.median(getattr(a, attribute) / getattr(b, attribute) for a, b in pairs)
+
+
+def ratios(samples: dict) -> dict:
+    """Within-round ratios of this service to each baseline, medians over the rounds."""
+    return {
+        "rps_vs_quickstart": _ratio(samples, "rps", "service", "quickstart"),
+        "rps_vs_plain": _ratio(samples, "rps", "service", "plain_drf"),
+        "p99_vs_quickstart": _ratio(samples, "p99_ms", "service", "quickstart"),
+        "rps_small_vs_full": _ratio(samples, "rps", "service_small", "service"),
+    }
+
+
+def met(r: dict) -> bool:
+    throughput = r["rps_vs_quickstart"] >= 0.5 and r["rps_vs_plain"] >= 1.5
+    return throughput and r["p99_vs_quickstart"] <= 2
+
+
+def _impl_rows(result: dict) -> list[str]:
+    rows = []
+    for key, samples in result["samples"].items():
+        rps = _median(samples, "rps")
+        low, high = (min(s.rps for s in samples), max(s.rps for s in samples))
+        spread = f"{(low - rps) / rps:+.0%} / {(high - rps) / rps:+.0%}"
+        queries = result["queries"].get(key, result["queries"]["service"])["queries_per_request"]
+        rows.append(
+            f"| {NAMES[key]} | {rps:.0f} | {spread} | {_median(samples, 'p50_ms'):.2f} | "
+            f"{_median(samples, 'p99_ms'):.2f} | {queries:g} | "
+            f"{sum(s.non_2xx for s in samples)} | {sum(s.socket_errors for s in samples)} |"
+        )
+    return rows
+
+
+def _database_section(kind: str, result: dict) -> list[str]:
+    sizes, r = result["sizes"], ratios(result["samples"])
+    lines = [
+        f"## {'SQLite' if kind == 'sqlite' else 'PostgreSQL 15'}",
+        "",
+        f"{sizes['full']['users']:,} users in {sizes['full']['orgs']:,} organizations.",
+        "",
+        "| implementation | req/s (median) | spread | p50 ms | p99 ms | SQL/request | non-2xx "
+        "| socket errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        *_impl_rows(result),
+        "",
+        f"This service: **{r['rps_vs_quickstart']:.2f}x** the quickstart's throughput, "
+        f"**{r['rps_vs_plain']:.2f}x** the straightforward DRF's, p99 "
+        f"**{r['p99_vs_quickstart']:.2f}x** the quickstart's; the small database gives "
+        f"{r['rps_small_vs_full']:.2f}x the full one's throughput. "
+        f"Targets ({TARGETS}): **{'met' if met(r) else 'NOT met'}**.",
+        "",
+        "| gunicorn workers (this service) | req/s | p50 ms | p99 ms |",
+        "|---:|---:|---:|---:|",
+    ]
+    for count, s in result["workers"].items():
+        lines.append(f"| {count} | {s.rps:.0f} | {s.p50_ms:.2f} | {s.p99_ms:.2f} |")
+    return [*lines, ""]
+
+
+def _header(load, rounds: int, rate: str) -> list[str]:
+    cpu = _cpu_model()
+    return [
+        "# `make bench` results",
+        "",
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- Machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+        f"Django {django.get_version()}",
+        f"- Load: wrk, {load.threads} threads, {load.connections} connections, "
+        f"{load.seconds} s per measurement, {rounds} alternating rounds, bearer tokens of "
+        "2,000 users sampled across the table",
+        "- Server: gunicorn with `tether_relay/gunicorn.conf.py` (sync workers, 2 per core), "
+        f"`DJANGO_DEBUG=false`, local-memory cache, `TOKEN_THROTTLE_RATE={rate}`",
+        "",
+    ]
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def markdown(results: dict, load, rounds: int, rate: str) -> str:
+    lines = _header(load, rounds, rate)
+    for kind, result in results.items():
+        lines += _database_section(kind, result)
+    return "\n".join(lines) + "\n" + NOTES
+
+
+def failures(results: dict) -> int:
+    """1 when any counted response was not a 200 or any query count saw a non-200."""
+    bad = 0
+    for result in results.values():
+        for samples in [*result["samples"].values(), list(result["workers"].values())]:
+            bad += sum(s.non_2xx + s.socket_errors for s in samples)
+        for counted in result["queries"].values():
+            bad += sum(n for code, n in counted["statuses"].items() if code != "200")
+    if bad:
+        print(f"FAILED: {bad} responses were not 200")
+    return 1 if bad else 0
