@@ -109,6 +109,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         {
             "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=3),
             "options": f"-c statement_timeout={_statement_timeout_ms}",
+            # A server that stops answering on an open connection (frozen, or a path that
+            # drops packets) is noticed within seconds rather than at the OS's TCP timeout.
+            "keepalives": 1,
+            "keepalives_idle": 5,
+            "keepalives_interval": 2,
+            "keepalives_count": 2,
+            "tcp_user_timeout": env.int("DATABASE_TCP_USER_TIMEOUT_MS", default=5000),
         }
     )
 
