@@ -8,6 +8,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -79,20 +80,40 @@ def _as_postgres(command: str) -> None:
 
 
 @contextlib.contextmanager
-def postgres(port: int) -> Iterator[str]:
-    """A throwaway PostgreSQL 15 cluster on 127.0.0.1:``port``; yields its base URL."""
+def postgres(first_port: int) -> Iterator[str]:
+    """A throwaway PostgreSQL 15 cluster on loopback; yields its base URL.
+
+    Other runs on the machine may take a port between the check and the start, so a failed
+    start moves on to the next free port, three times at most.
+    """
     workdir = tempfile.mkdtemp(prefix="tether-bench-pg.")
     shutil.chown(workdir, "postgres", "postgres")
     data = f"{workdir}/data"
     try:
         _as_postgres(f"{PG_BIN}/initdb -D '{data}' -U postgres --auth=trust")
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -k '{workdir}'"
-        _as_postgres(f"{PG_BIN}/pg_ctl -D '{data}' -l '{workdir}/log' -w -o \"{options}\" start")
+        port = _start_postgres(data, workdir, first_port)
         yield f"postgres://postgres@127.0.0.1:{port}"
     finally:
         with contextlib.suppress(subprocess.CalledProcessError):
             _as_postgres(f"{PG_BIN}/pg_ctl -D '{data}' -m fast -w stop")
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _start_postgres(data: str, workdir: str, first_port: int) -> int:
+    port = first_port
+    for attempt in range(3):
+        port = free_port(port)
+        options = f"-c listen_addresses=127.0.0.1 -p {port} -k '{workdir}'"
+        log = f"{workdir}/log"
+        try:
+            _as_postgres(f"{PG_BIN}/pg_ctl -D '{data}' -l '{log}' -w -o \"{options}\" start")
+            return port
+        except subprocess.CalledProcessError:
+            print(Path(log).read_text(errors="replace"), file=sys.stderr)
+            if attempt == 2:
+                raise
+            port += 1
+    raise AssertionError("unreachable")
 
 
 def create_database(base_url: str, name: str) -> None:

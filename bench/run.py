@@ -83,13 +83,20 @@ def count_queries(impl: Impl, url: str, tokens: Path, env: dict) -> dict:
     return report.last_json(done.stdout)
 
 
+def measure_stages(url: str, tokens: Path, env: dict) -> dict:
+    """In-process CPU time per request, stage by stage (bench/stages)."""
+    env = {**env, "DATABASE_URL": url}
+    done = python(["-m", "bench.stages.measure", str(tokens)], env, capture_output=True, text=True)
+    return report.last_json(done.stdout)
+
+
 @contextlib.contextmanager
 def databases(kind: str, workdir: Path):
     """URLs of the full-size and the small database of one kind, created empty."""
     if kind == "sqlite":
         yield {size: f"sqlite:///{workdir}/{size}.sqlite3" for size in ("full", "small")}
         return
-    with postgres(free_port(55440)) as base:
+    with postgres(55440) as base:
         for size in ("full", "small"):
             create_database(base, f"bench_{size}")
         yield {size: f"{base}/bench_{size}" for size in ("full", "small")}
@@ -146,9 +153,17 @@ def bench_database(kind: str, env: dict, workdir: Path, load: Load, rounds: int)
             impl.key: count_queries(impl, urls["full"], tokens["full"], env) for impl in IMPLS[:3]
         }
         print(f"{kind}: queries per request {queries}", flush=True)
+        stages = measure_stages(urls["full"], tokens["full"], env)
+        print(f"{kind}: CPU µs per request by stage {stages}", flush=True)
         samples = alternate(urls, tokens, env, workdir, load, rounds)
         workers = scale_workers(urls["full"], tokens["full"], env, workdir, load)
-    return {"sizes": sizes, "queries": queries, "samples": samples, "workers": workers}
+    return {
+        "sizes": sizes,
+        "queries": queries,
+        "stages": stages,
+        "samples": samples,
+        "workers": workers,
+    }
 
 
 def _full_size() -> dict:
