@@ -7,26 +7,37 @@ from calls.conf import app_settings
 from calls.throttling import VoiceTokenRateThrottle
 from orgs.voice import TOKEN_TTL_MAX, TOKEN_TTL_MIN
 
+_RESOLVERS = {
+    "CALLER_RESOLVER": "f(*, user_id) -> orgs.voice.VoiceCaller | None",
+    "NUMBER_HOLDERS_RESOLVER": "f(*, phone_number, with_numbers_of=None) -> "
+    "list[orgs.voice.NumberHolder]",
+}
+
 
 def check_caller_resolver(app_configs=None, **kwargs) -> list[Error]:
-    """CALLS_CALLER_RESOLVER names a function that imports and can be called."""
-    path = app_settings.CALLER_RESOLVER
+    """CALLS_CALLER_RESOLVER and CALLS_NUMBER_HOLDERS_RESOLVER name callables that import."""
+    errors = []
+    for name, signature in _RESOLVERS.items():
+        errors += _check_resolver(f"CALLS_{name}", getattr(app_settings, name), signature)
+    return errors
+
+
+def _check_resolver(setting: str, path: str, signature: str) -> list[Error]:
     try:
         resolver = import_string(path)
     except Exception as error:  # noqa: BLE001 - whatever stops the import, the setting is wrong
         return [
             Error(
-                f"CALLS_CALLER_RESOLVER {path!r} cannot be imported "
-                f"({type(error).__name__}: {error}).",
-                hint="Set it to the dotted path of f(*, user_id) -> orgs.voice.VoiceCaller | None.",
+                f"{setting} {path!r} cannot be imported ({type(error).__name__}: {error}).",
+                hint=f"Set it to the dotted path of {signature}.",
                 id="calls.E001",
             )
         ]
     if not callable(resolver):
         return [
             Error(
-                f"CALLS_CALLER_RESOLVER {path!r} is not callable.",
-                hint="Point it at a function, f(*, user_id) -> orgs.voice.VoiceCaller | None.",
+                f"{setting} {path!r} is not callable.",
+                hint=f"Point it at a function, {signature}.",
                 id="calls.E002",
             )
         ]

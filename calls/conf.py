@@ -5,9 +5,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from orgs.voice import TOKEN_TTL_DEFAULT, VoiceCaller
+from orgs.voice import TOKEN_TTL_DEFAULT, NumberHolder, VoiceCaller
 
 DEFAULT_CALLER_RESOLVER = "users.selectors.voice_caller_get"
+DEFAULT_NUMBER_HOLDERS_RESOLVER = "users.selectors.number_holders_get"
 
 
 class CallsSettings:
@@ -22,6 +23,11 @@ class CallsSettings:
     def CALLER_RESOLVER(self) -> str:
         """Dotted path of ``f(*, user_id) -> VoiceCaller | None``, the only way to the data."""
         return self._setting("CALLER_RESOLVER", DEFAULT_CALLER_RESOLVER)
+
+    @property
+    def NUMBER_HOLDERS_RESOLVER(self) -> str:
+        """Dotted path of ``f(*, phone_number, with_numbers_of=None) -> list[NumberHolder]``."""
+        return self._setting("NUMBER_HOLDERS_RESOLVER", DEFAULT_NUMBER_HOLDERS_RESOLVER)
 
     @property
     def DEFAULT_TOKEN_TTL(self) -> int:
@@ -42,6 +48,11 @@ class CallsSettings:
     def caller_resolver(self) -> Callable[..., VoiceCaller | None]:
         """The resolver function itself."""
         return _import(self.CALLER_RESOLVER)
+
+    @property
+    def number_holders_resolver(self) -> Callable[..., list[NumberHolder]]:
+        """The voice webhooks' way to the users who hold numbers."""
+        return _import(self.NUMBER_HOLDERS_RESOLVER)
 
 
 _imported: dict[str, Callable] = {}

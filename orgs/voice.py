@@ -86,3 +86,13 @@ class VoiceCaller:
     @property
     def id(self) -> str:
         return self.user_id
+
+
+@dataclass(frozen=True, slots=True)
+class NumberHolder:
+    """A user who holds a Twilio number, as the voice webhooks see them."""
+
+    user_id: int
+    organization_id: int | None
+    is_active: bool
+    phone_number: str

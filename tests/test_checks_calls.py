@@ -94,3 +94,12 @@ def test_the_checks_are_registered_by_the_app(settings):
     ids = _ids(run_checks())
 
     assert {"calls.E001", "calls.E003", "calls.E004"} <= set(ids)
+
+
+def test_the_number_holders_resolver_is_checked_too(settings):
+    settings.CALLS_NUMBER_HOLDERS_RESOLVER = "users.selectors.no_such_function"
+
+    errors = check_caller_resolver()
+
+    assert _ids(errors) == ["calls.E001"]
+    assert "CALLS_NUMBER_HOLDERS_RESOLVER" in errors[0].msg

@@ -3,8 +3,11 @@
 import jwt
 import pytest
 
+from calls import conf as calls_conf
 from calls.identity import InvalidIdentity, voice_identity, voice_identity_number
-from calls.webhooks.services import Refusal
+from calls.webhooks.selectors import WebhookOrganization
+from calls.webhooks.services import DialClient, Refusal, inbound_call_route
+from orgs.voice import NumberHolder
 from tests.factories import OrganizationFactory, UserFactory
 from tests.webhooks import (
     INBOUND_PATH,
@@ -92,3 +95,21 @@ def test_identity_and_number_are_each_others_inverse(number):
 def test_an_identity_this_service_never_gives_out_has_no_number(identity):
     with pytest.raises(InvalidIdentity):
         voice_identity_number(identity)
+
+
+def test_number_holders_come_from_the_configured_resolver(settings, monkeypatch):
+    asked = []
+
+    def holders(*, phone_number, with_numbers_of=None):
+        asked.append(phone_number)
+        return [NumberHolder(7, 1, True, phone_number)]
+
+    monkeypatch.setattr(calls_conf, "_imported", {"host.resolvers.holders": holders})
+    settings.CALLS_NUMBER_HOLDERS_RESOLVER = "host.resolvers.holders"
+
+    route = inbound_call_route(
+        organization=WebhookOrganization(1, None, "", True), to="+14165550100"
+    )
+
+    assert asked == ["+14165550100"]
+    assert route == DialClient(identity="+14165550100")

@@ -2,9 +2,10 @@
 
 from django.core.exceptions import ValidationError
 from django.db import connections, router
+from django.db.models import Q
 
 from orgs.selectors import CREDENTIAL_FIELDS, twilio_credentials_from_row
-from orgs.voice import NO_CREDENTIALS, VoiceCaller
+from orgs.voice import NO_CREDENTIALS, NumberHolder, VoiceCaller
 from users.models import User
 
 _COLUMNS = (
@@ -85,3 +86,22 @@ def _e164(stored: str | None) -> str | None:
     if not stored:
         return None
     return _NUMBER_FIELD.from_db_value(stored, None, None).as_e164
+
+
+def number_holders_get(
+    *, phone_number: str, with_numbers_of: int | None = None
+) -> list[NumberHolder]:
+    """The user who holds this E.164 number, if any, in one query.
+
+    With ``with_numbers_of`` (an organization's id), also every active member of that
+    organization who holds a number. The default CALLS_NUMBER_HOLDERS_RESOLVER.
+    """
+    wanted = Q(twilio_phone_number=phone_number)
+    if with_numbers_of is not None:
+        wanted |= Q(
+            organization_id=with_numbers_of, is_active=True, twilio_phone_number__isnull=False
+        )
+    rows = User.objects.filter(wanted).values_list(
+        "pk", "organization_id", "is_active", "twilio_phone_number"
+    )
+    return [NumberHolder(pk, org, active, number.as_e164) for pk, org, active, number in rows]

@@ -7,10 +7,12 @@ from enum import Enum
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
+from calls.conf import app_settings
 from calls.identity import InvalidIdentity, voice_identity, voice_identity_number
 from calls.webhooks.exceptions import WebhookForbidden
-from calls.webhooks.selectors import Member, WebhookOrganization, members_by_number
+from calls.webhooks.selectors import WebhookOrganization
 from orgs.countries import country_codes_parse
+from orgs.voice import NumberHolder
 
 CLIENT_PREFIX = "client:"  # how Twilio names a softphone in From: client:<identity>
 # A + and digits, perhaps grouped as people write them; phonenumbers alone would also find a
@@ -57,7 +59,7 @@ def outbound_call_route(
         return Refusal.UNKNOWN_CALLER
     # A blank list allows the countries of the members' numbers, read in the same query.
     listed = country_codes_parse(organization.allowed_countries)
-    members = members_by_number(
+    members = app_settings.number_holders_resolver(
         phone_number=number, with_numbers_of=None if listed else organization.id
     )
     member = next((m for m in members if m.phone_number == number), None)
@@ -80,7 +82,7 @@ def inbound_call_route(*, organization: WebhookOrganization, to: str) -> DialCli
     if parsed is None:
         return Refusal.NO_ONE_HERE
     number = phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
-    owner = next(iter(members_by_number(phone_number=number)), None)
+    owner = next(iter(app_settings.number_holders_resolver(phone_number=number)), None)
     if owner is None or owner.organization_id != organization.id or not owner.is_active:
         return Refusal.NO_ONE_HERE
     return DialClient(identity=voice_identity(owner.phone_number))
@@ -118,7 +120,7 @@ def _parse(number: str) -> phonenumbers.PhoneNumber | None:
     return parsed if phonenumbers.is_valid_number(parsed) else None
 
 
-def _countries_of(members: list[Member], organization_id: int) -> frozenset[str]:
+def _countries_of(members: list[NumberHolder], organization_id: int) -> frozenset[str]:
     """The countries of the organization's members' numbers (a +1 number by its area code)."""
     numbers = [
         _parse(m.phone_number)
