@@ -129,16 +129,19 @@ def alternate(urls, tokens, env, workdir, load: Load, rounds: int) -> dict:
     return samples
 
 
-def scale_workers(url, tokens: Path, env, workdir, load: Load) -> dict:
-    """This service with 1, 2 and 4 gunicorn workers, one measurement each."""
-    samples = {}
+def scale_workers(url, tokens: Path, env, workdir, load: Load, rounds: int) -> dict:
+    """This service with 1, 2 and 4 gunicorn workers, all started, driven in alternation."""
+    samples = {count: [] for count in WORKER_COUNTS}
     first = tokens.read_text().split()[0]
-    for count in WORKER_COUNTS:
-        with contextlib.ExitStack() as stack:
-            port = serve(stack, IMPLS[0], url, env, workdir, first, workers=count)
-            drive(port, tokens, load, WARMUP_SECONDS)
-            samples[count] = drive(port, tokens, load)
-        print(f"  {count} worker(s)        {report.one_line(samples[count])}", flush=True)
+    with contextlib.ExitStack() as stack:
+        ports = {}
+        for count in WORKER_COUNTS:
+            ports[count] = serve(stack, IMPLS[0], url, env, workdir, first, workers=count)
+            drive(ports[count], tokens, load, WARMUP_SECONDS)
+        for _ in range(rounds):
+            for count in WORKER_COUNTS:
+                samples[count].append(drive(ports[count], tokens, load))
+                print(f"  {count} worker(s)      {report.one_line(samples[count][-1])}", flush=True)
     return samples
 
 
@@ -156,7 +159,7 @@ def bench_database(kind: str, env: dict, workdir: Path, load: Load, rounds: int)
         stages = measure_stages(urls["full"], tokens["full"], env)
         print(f"{kind}: CPU µs per request by stage {stages}", flush=True)
         samples = alternate(urls, tokens, env, workdir, load, rounds)
-        workers = scale_workers(urls["full"], tokens["full"], env, workdir, load)
+        workers = scale_workers(urls["full"], tokens["full"], env, workdir, load, rounds)
     return {
         "sizes": sizes,
         "queries": queries,
