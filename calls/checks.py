@@ -1,6 +1,7 @@
 """System checks of the calls app: bad ``CALLS_`` settings stop start-up, not the first request."""
 
-from django.core.checks import Error
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning
 from django.utils.module_loading import import_string
 
 from calls.conf import app_settings
@@ -14,12 +15,23 @@ _RESOLVERS = {
 }
 
 
-def check_caller_resolver(app_configs=None, **kwargs) -> list[Error]:
-    """CALLS_CALLER_RESOLVER and CALLS_NUMBER_HOLDERS_RESOLVER name callables that import."""
+def check_caller_resolver(app_configs=None, **kwargs) -> list[CheckMessage]:
+    """CALLS_CALLER_RESOLVER and CALLS_NUMBER_HOLDERS_RESOLVER name callables that import.
+
+    A number-holders resolver left at its default, in a host without the users app, is only a
+    warning: such a host may never mount the voice webhooks that use it.
+    """
     errors = []
     for name, signature in _RESOLVERS.items():
-        errors += _check_resolver(f"CALLS_{name}", getattr(app_settings, name), signature)
+        found = _check_resolver(f"CALLS_{name}", getattr(app_settings, name), signature)
+        if found and name == "NUMBER_HOLDERS_RESOLVER" and not _is_set(name):
+            found = [Warning(found[0].msg, hint=found[0].hint, id="calls.W001")]
+        errors += found
     return errors
+
+
+def _is_set(name: str) -> bool:
+    return hasattr(settings, f"CALLS_{name}")
 
 
 def _check_resolver(setting: str, path: str, signature: str) -> list[Error]:

@@ -3,6 +3,7 @@
 import pytest
 from django.core.checks import run_checks
 
+from calls import conf
 from calls.checks import check_caller_resolver, check_default_token_ttl, check_token_throttle_rate
 
 NOT_CALLABLE = "a module attribute that is not a function"
@@ -102,4 +103,14 @@ def test_the_number_holders_resolver_is_checked_too(settings):
     errors = check_caller_resolver()
 
     assert _ids(errors) == ["calls.E001"]
+    assert "CALLS_NUMBER_HOLDERS_RESOLVER" in errors[0].msg
+
+
+def test_an_unset_number_holders_resolver_that_cannot_import_is_a_warning(monkeypatch):
+    # As in a host without the users app that never sets the setting.
+    monkeypatch.setattr(conf, "DEFAULT_NUMBER_HOLDERS_RESOLVER", "users.selectors.gone")
+
+    errors = check_caller_resolver()
+
+    assert _ids(errors) == ["calls.W001"]
     assert "CALLS_NUMBER_HOLDERS_RESOLVER" in errors[0].msg

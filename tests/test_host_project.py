@@ -15,6 +15,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import jwt
 import pytest
@@ -175,6 +176,9 @@ def _assert_token(result: dict, given: dict, lifetime: int) -> None:
     assert claims["grants"]["identity"] == given["number"]
     assert claims["grants"]["voice"]["outgoing"] == {"application_sid": given["twiml_app_sid"]}
     assert claims["exp"] - claims["nbf"] == lifetime
+    # A signed incoming call to the member's number rings the identity the token carries.
+    ring = ElementTree.fromstring(result["inbound_twiml"])  # noqa: S314 - our own TwiML
+    assert ring.find("Dial/Client").text == claims["grants"]["identity"]
 
 
 def test_a_host_with_the_apps_own_users_gets_a_token_under_its_prefix(venv, tmp_path):

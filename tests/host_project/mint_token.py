@@ -8,6 +8,7 @@ the response, and where the apps were imported from.
 import importlib.util
 import json
 import os
+import secrets
 import sys
 
 import django
@@ -28,6 +29,21 @@ def _member(organization, number: str):
         member.twilio_phone_number = number
         member.save()
     return member
+
+
+def _ring(organization, number: str) -> str:
+    """The TwiML that a signed incoming call to the number gets from the host's webhook."""
+    from django.test import Client
+    from django.urls import reverse
+    from twilio.request_validator import RequestValidator
+
+    path = reverse("calls_webhooks:twilio-inbound")
+    params = {"AccountSid": organization.twilio_account_sid, "To": number, "From": "+15005550006"}
+    signature = RequestValidator(organization.twilio_auth_token.reveal()).compute_signature(
+        f"http://testserver{path}", params
+    )
+    response = Client().post(path, params, HTTP_X_TWILIO_SIGNATURE=signature)
+    return response.content.decode()
 
 
 def _where() -> dict:
@@ -63,6 +79,7 @@ def main(given: dict) -> dict:
         twilio_api_key_sid=given["api_key_sid"],
         twilio_api_key_secret=given["api_key_secret"],
         twilio_twiml_app_sid=given["twiml_app_sid"],
+        twilio_auth_token=secrets.token_hex(16),
     )
     member = _member(organization, given["number"])
     url = reverse("calls:twilio-token")
@@ -74,6 +91,7 @@ def main(given: dict) -> dict:
         "body": response.json(),
         "user_id": str(member.pk),
         "user_has_number_field": "twilio_phone_number" in user_fields,
+        "inbound_twiml": _ring(organization, given["number"]),
         **_where(),
     }
 

@@ -1,10 +1,11 @@
-"""The host's caller resolver (CALLS_CALLER_RESOLVER): its Member and Line, orgs' credentials."""
+"""The host's resolvers: callers and number holders from its Member and Line, orgs' credentials."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
-from accounts.models import Member
+from accounts.models import Line, Member
 from orgs.models import Organization
-from orgs.voice import NO_CREDENTIALS, TwilioCredentials, VoiceCaller
+from orgs.voice import NO_CREDENTIALS, NumberHolder, TwilioCredentials, VoiceCaller
 
 
 def caller(*, user_id) -> VoiceCaller | None:
@@ -34,3 +35,15 @@ def _credentials(organization: Organization) -> TwilioCredentials:
         region=organization.twilio_region,
         push_credential_sid=organization.twilio_push_credential_sid,
     )
+
+
+def number_holders(*, phone_number: str, with_numbers_of: int | None = None) -> list[NumberHolder]:
+    """The member whose line has this number (CALLS_NUMBER_HOLDERS_RESOLVER), and with
+    ``with_numbers_of`` every active member of that organization with a line."""
+    wanted = Q(number=phone_number)
+    if with_numbers_of is not None:
+        wanted |= Q(organization_id=with_numbers_of, member__is_active=True)
+    rows = Line.objects.filter(wanted).values_list(
+        "member_id", "organization_id", "member__is_active", "number"
+    )
+    return [NumberHolder(*row) for row in rows]

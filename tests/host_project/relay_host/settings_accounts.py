@@ -20,5 +20,6 @@ INSTALLED_APPS = [
 
 AUTH_USER_MODEL = "accounts.Member"
 CALLS_CALLER_RESOLVER = "accounts.resolvers.caller"
+CALLS_NUMBER_HOLDERS_RESOLVER = "accounts.resolvers.number_holders"
 # The resolver leaves every token's lifetime to the host.
 CALLS_DEFAULT_TOKEN_TTL = 900

@@ -1,4 +1,4 @@
-"""Root URLs of the host: the token endpoint under /relay/ instead of /api/calls/."""
+"""Root URLs of the host: the token endpoint and the voice webhooks under /relay/."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -6,4 +6,5 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("relay/", include("calls.urls")),
+    path("relay/webhook/", include("calls.webhooks.urls")),
 ]
