@@ -1,10 +1,13 @@
 """The host's resolvers: callers and number holders from its Member and Line, orgs' credentials."""
 
+from dataclasses import replace
+
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from accounts.models import Line, Member
 from orgs.models import Organization
+from orgs.selectors import twilio_credentials_of
 from orgs.voice import NO_CREDENTIALS, NumberHolder, TwilioCredentials, VoiceCaller
 
 
@@ -26,15 +29,7 @@ def caller(*, user_id) -> VoiceCaller | None:
 
 def _credentials(organization: Organization) -> TwilioCredentials:
     # No token_ttl: this host lets CALLS_DEFAULT_TOKEN_TTL decide every token's lifetime.
-    return TwilioCredentials(
-        account_sid=organization.twilio_account_sid,
-        api_key_sid=organization.twilio_api_key_sid,
-        api_key_secret=organization.twilio_api_key_secret,
-        twiml_app_sid=organization.twilio_twiml_app_sid,
-        incoming_allow=organization.twilio_incoming_allow,
-        region=organization.twilio_region,
-        push_credential_sid=organization.twilio_push_credential_sid,
-    )
+    return replace(twilio_credentials_of(organization), token_ttl=None)
 
 
 def number_holders(*, phone_number: str, with_numbers_of: int | None = None) -> list[NumberHolder]:
