@@ -4,7 +4,9 @@ import pytest
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
+from tests import twilio_fake
 from tests.factories import OrganizationFactory, UserFactory
+from tests.twilio_fake import FakeTwilio
 
 TOKEN_URL = "/api/calls/token/twilio"
 
@@ -15,6 +17,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_real_twilio(settings, monkeypatch):
+    # Whatever a test does, Twilio's REST API is answered by a fake it installs, or by nothing.
+    monkeypatch.setattr(twilio_fake, "installed", None)
+    settings.ORGS_TWILIO_HTTP_CLIENT = "tests.twilio_fake.installed_client"
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
@@ -23,6 +32,14 @@ def api_client() -> APIClient:
 @pytest.fixture
 def org():
     return OrganizationFactory()
+
+
+@pytest.fixture
+def fake(org) -> FakeTwilio:
+    """A fake Twilio that knows the organization's account, key and TwiML App."""
+    fake = FakeTwilio()
+    fake.knows(org)
+    return fake
 
 
 @pytest.fixture

@@ -20,10 +20,9 @@ ACTION = "verify_twilio_credentials"
 
 
 @pytest.fixture
-def fake(settings, monkeypatch) -> FakeTwilio:
+def fake(monkeypatch) -> FakeTwilio:
     fake = FakeTwilio()
     monkeypatch.setattr(twilio_fake, "installed", fake)
-    settings.ORGS_TWILIO_HTTP_CLIENT = "tests.twilio_fake.installed_client"
     return fake
 
 

@@ -10,28 +10,8 @@ from orgs.models import Organization
 from orgs.twilio_api import TIMEOUT_SECONDS
 from orgs.twilio_checks import twilio_credentials_verify
 from tests import twilio_fake
-from tests.factories import OrganizationFactory
-from tests.twilio_fake import FakeTwilio
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def no_real_twilio(settings, monkeypatch):
-    monkeypatch.setattr(twilio_fake, "installed", None)
-    settings.ORGS_TWILIO_HTTP_CLIENT = "tests.twilio_fake.installed_client"
-
-
-@pytest.fixture
-def org():
-    return OrganizationFactory()
-
-
-@pytest.fixture
-def fake(org) -> FakeTwilio:
-    fake = FakeTwilio()
-    fake.knows(org)
-    return fake
 
 
 def _verify(org, fake):
