@@ -1,10 +1,15 @@
 """The token endpoint's errors, declared with their status, message and code."""
 
+import logging
+
+from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
 from orgs.voice import MissingCredentials
+
+logger = logging.getLogger(__name__)
 
 
 class TwilioCredentialsMissing(APIException):
@@ -41,4 +46,15 @@ class ServiceUnavailable(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = _("Service temporarily unavailable; try again shortly")
     default_code = "service_unavailable"
-    retry_after = 5
+    wait = 5  # seconds; DRF's exception handler sends it as Retry-After
+
+
+def database_outage_translated(exc: Exception) -> Exception:
+    """ServiceUnavailable for a database that cannot be reached (logged); any other error as is.
+
+    Left alone, such an error escapes DRF and Django answers with its HTML 500 page.
+    """
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.warning("Database unavailable (%s)", type(exc).__name__)
+        return ServiceUnavailable()
+    return exc

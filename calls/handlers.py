@@ -2,16 +2,15 @@
 
 import logging
 
-from django.db import InterfaceError, OperationalError
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from calls.exceptions import (
     NoTwilioNumber,
-    ServiceUnavailable,
     TokenGenerationFailed,
     TwilioCredentialsMissing,
+    database_outage_translated,
 )
 from calls.serializers import ErrorSerializer, TokenErrorSerializer
 
@@ -24,13 +23,8 @@ def calls_exception_handler(exc, context) -> Response:
     A database that cannot be reached is a 503 with Retry-After; anything else DRF does not
     know becomes the 500 envelope: logged here, never shown.
     """
-    if isinstance(exc, OperationalError | InterfaceError):
-        logger.warning("Database unavailable (%s)", type(exc).__name__)
-        exc = ServiceUnavailable()
-        response = drf_exception_handler(exc, context)
-        response["Retry-After"] = str(exc.retry_after)
-    else:
-        response = drf_exception_handler(exc, context)
+    exc = database_outage_translated(exc)
+    response = drf_exception_handler(exc, context)
     if response is None:
         logger.error("Unexpected error while minting a token", exc_info=exc)
         exc = TokenGenerationFailed()

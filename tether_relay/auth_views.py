@@ -1,9 +1,7 @@
 """The standalone way in: SimpleJWT's token views, described for the OpenAPI document."""
 
-import logging
 
 from django.core.validators import RegexValidator
-from django.db import InterfaceError, OperationalError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -11,9 +9,8 @@ from rest_framework.views import exception_handler
 from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt import views
 
-from calls.exceptions import ServiceUnavailable
+from calls.exceptions import ServiceUnavailable, database_outage_translated
 
-logger = logging.getLogger(__name__)
 
 # What DRF's CharField accepts: no NUL character, and something besides white space.
 _TEXT = RegexValidator(r"^[^\x00]*[^\x00\s][^\x00]*$")
@@ -42,19 +39,12 @@ _UNAVAILABLE = OpenApiResponse(_ERROR, "The database cannot be reached; retry af
 
 
 def _exception_handler(exc, context) -> Response | None:
-    """DRF's handler, but a database that cannot be reached is a JSON 503 with Retry-After.
-
-    Without this, an OperationalError escapes DRF and Django answers with its HTML 500 page.
-    """
-    if not isinstance(exc, OperationalError | InterfaceError):
-        return exception_handler(exc, context)
-    logger.warning("Database unavailable (%s)", type(exc).__name__)
-    unavailable = ServiceUnavailable()
-    return Response(
-        {"detail": str(unavailable.detail), "code": unavailable.default_code},
-        status=unavailable.status_code,
-        headers={"Retry-After": str(unavailable.retry_after)},
-    )
+    """DRF's handler, but a database that cannot be reached is a JSON 503 with Retry-After."""
+    exc = database_outage_translated(exc)
+    response = exception_handler(exc, context)
+    if isinstance(exc, ServiceUnavailable):
+        response.data["code"] = exc.default_code
+    return response
 
 
 @extend_schema(
