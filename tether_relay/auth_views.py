@@ -1,6 +1,5 @@
 """The standalone way in: SimpleJWT's token views, described for the OpenAPI document."""
 
-
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -10,7 +9,6 @@ from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt import views
 
 from calls.exceptions import ServiceUnavailable, database_outage_translated
-
 
 # What DRF's CharField accepts: no NUL character, and something besides white space.
 _TEXT = RegexValidator(r"^[^\x00]*[^\x00\s][^\x00]*$")
