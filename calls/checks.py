@@ -1,9 +1,11 @@
 """System checks of the calls app: bad ``CALLS_`` settings stop start-up, not the first request."""
 
+from django.apps import apps
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Warning
+from django.core.checks import CheckMessage, Error
 from django.utils.module_loading import import_string
 
+from calls import conf
 from calls.conf import app_settings
 from calls.throttling import VoiceTokenRateThrottle
 from orgs.voice import TOKEN_TTL_MAX, TOKEN_TTL_MIN
@@ -13,25 +15,56 @@ _RESOLVERS = {
     "NUMBER_HOLDERS_RESOLVER": "f(*, phone_number, with_numbers_of=None) -> "
     "list[orgs.voice.NumberHolder]",
 }
+_BUNDLED_USER_FIELDS = {"organization", "twilio_phone_number"}
 
 
 def check_caller_resolver(app_configs=None, **kwargs) -> list[CheckMessage]:
     """CALLS_CALLER_RESOLVER and CALLS_NUMBER_HOLDERS_RESOLVER name callables that import.
 
-    A number-holders resolver left at its default, in a host without the users app, is only a
-    warning: such a host may never mount the voice webhooks that use it.
+    Their defaults read the bundled users app's User; with another AUTH_USER_MODEL a default
+    is an error for both, since the README's URLs mount the webhooks that use the second.
+    The resolvers of ``orgs.resolvers`` also need their field settings to fit the user model.
     """
     errors = []
     for name, signature in _RESOLVERS.items():
-        found = _check_resolver(f"CALLS_{name}", getattr(app_settings, name), signature)
-        if found and name == "NUMBER_HOLDERS_RESOLVER" and not _is_set(name):
-            found = [Warning(found[0].msg, hint=found[0].hint, id="calls.W001")]
-        errors += found
+        setting = f"CALLS_{name}"
+        path = getattr(app_settings, name)
+        if path == getattr(conf, f"DEFAULT_{name}") and not _bundled_user_model_in_use():
+            errors.append(_default_without_bundled_users(setting, path))
+            continue
+        errors += _check_resolver(setting, path, signature)
+    if not errors and any(
+        str(getattr(app_settings, name)).startswith("orgs.resolvers.") for name in _RESOLVERS
+    ):
+        from orgs.resolvers import user_field_errors
+
+        errors += user_field_errors()
     return errors
 
 
-def _is_set(name: str) -> bool:
-    return hasattr(settings, f"CALLS_{name}")
+def _bundled_user_model_in_use() -> bool:
+    """Whether AUTH_USER_MODEL is the bundled users app's User, the model the defaults read.
+
+    A host's own app may also be labelled ``users``: what tells the two apart is the fields.
+    """
+    try:
+        model = apps.get_model(settings.AUTH_USER_MODEL)
+    except (LookupError, ValueError):
+        return False
+    names = {field.name for field in model._meta.get_fields()}
+    return model._meta.app_config.name == "users" and names >= _BUNDLED_USER_FIELDS
+
+
+def _default_without_bundled_users(setting: str, path: str) -> Error:
+    return Error(
+        f"{setting} is not set, and its default {path!r} reads users.User of the bundled "
+        f"users app, which is not AUTH_USER_MODEL ({settings.AUTH_USER_MODEL!r}).",
+        hint="With a user model of your own, set both CALLS_CALLER_RESOLVER and "
+        "CALLS_NUMBER_HOLDERS_RESOLVER: to 'orgs.resolvers.voice_caller_get' and "
+        "'orgs.resolvers.number_holders_get' with ORGS_USER_ORGANIZATION_FIELD and "
+        "ORGS_USER_NUMBER_FIELD, or to functions of your own (README: Mounting in your project).",
+        id="calls.E005",
+    )
 
 
 def _check_resolver(setting: str, path: str, signature: str) -> list[Error]:

@@ -23,6 +23,20 @@ class OrgsSettings:
         """
         return self._setting("TWILIO_HTTP_CLIENT", DEFAULT_TWILIO_HTTP_CLIENT)
 
+    @property
+    def USER_ORGANIZATION_FIELD(self) -> str:
+        """Lookup from the user model to its organization, for ``orgs.resolvers``.
+
+        A foreign key to ``orgs.Organization`` on the user (``organization``) or across a
+        relation (``profile__organization``).
+        """
+        return self._setting("USER_ORGANIZATION_FIELD", "organization")
+
+    @property
+    def USER_NUMBER_FIELD(self) -> str:
+        """Lookup from the user model to its Twilio number in E.164, for ``orgs.resolvers``."""
+        return self._setting("USER_NUMBER_FIELD", "twilio_phone_number")
+
     def twilio_http_client(self) -> HttpClient:
         """A new HTTP client made by ORGS_TWILIO_HTTP_CLIENT."""
         return import_string(self.TWILIO_HTTP_CLIENT)()

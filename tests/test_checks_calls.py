@@ -3,7 +3,7 @@
 import pytest
 from django.core.checks import run_checks
 
-from calls import conf
+from calls import checks
 from calls.checks import check_caller_resolver, check_default_token_ttl, check_token_throttle_rate
 
 NOT_CALLABLE = "a module attribute that is not a function"
@@ -106,11 +106,52 @@ def test_the_number_holders_resolver_is_checked_too(settings):
     assert "CALLS_NUMBER_HOLDERS_RESOLVER" in errors[0].msg
 
 
-def test_an_unset_number_holders_resolver_that_cannot_import_is_a_warning(monkeypatch):
-    # As in a host without the users app that never sets the setting.
-    monkeypatch.setattr(conf, "DEFAULT_NUMBER_HOLDERS_RESOLVER", "users.selectors.gone")
+@pytest.mark.parametrize("name", ["CALLER_RESOLVER", "NUMBER_HOLDERS_RESOLVER"])
+def test_a_default_resolver_without_the_bundled_user_model_is_an_error(settings, name):
+    # As in a host with its own user model that left this resolver at its default.
+    settings.AUTH_USER_MODEL = "auth.User"
+    other = "NUMBER_HOLDERS_RESOLVER" if name == "CALLER_RESOLVER" else "CALLER_RESOLVER"
+    setattr(
+        settings,
+        f"CALLS_{other}",
+        "orgs.resolvers."
+        + ("voice_caller_get" if other == "CALLER_RESOLVER" else "number_holders_get"),
+    )
+    if hasattr(settings, f"CALLS_{name}"):
+        delattr(settings, f"CALLS_{name}")
 
     errors = check_caller_resolver()
 
-    assert _ids(errors) == ["calls.W001"]
-    assert "CALLS_NUMBER_HOLDERS_RESOLVER" in errors[0].msg
+    assert _ids(errors) == ["calls.E005"]
+    assert errors[0].msg.startswith(f"CALLS_{name} is not set")
+    assert "'auth.User'" in errors[0].msg
+    assert "orgs.resolvers" in errors[0].hint
+
+
+def test_both_defaults_without_the_bundled_user_model_are_two_errors(settings):
+    settings.AUTH_USER_MODEL = "auth.User"
+
+    assert _ids(check_caller_resolver()) == ["calls.E005", "calls.E005"]
+
+
+def test_a_host_app_labelled_users_without_the_voice_fields_is_not_the_bundled_one(monkeypatch):
+    monkeypatch.setattr(checks, "_BUNDLED_USER_FIELDS", {"organization", "twilio_number"})
+
+    assert _ids(check_caller_resolver()) == ["calls.E005", "calls.E005"]
+
+
+def test_the_shipped_resolvers_pass_with_fields_that_fit(settings):
+    settings.CALLS_CALLER_RESOLVER = "orgs.resolvers.voice_caller_get"
+    settings.CALLS_NUMBER_HOLDERS_RESOLVER = "orgs.resolvers.number_holders_get"
+
+    assert check_caller_resolver() == []
+
+
+def test_the_shipped_resolvers_with_a_field_the_user_model_lacks(settings):
+    settings.CALLS_NUMBER_HOLDERS_RESOLVER = "orgs.resolvers.number_holders_get"
+    settings.ORGS_USER_NUMBER_FIELD = "twilio_number"
+
+    errors = check_caller_resolver()
+
+    assert _ids(errors) == ["orgs.E004"]
+    assert "ORGS_USER_NUMBER_FIELD" in errors[0].msg

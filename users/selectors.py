@@ -2,8 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import connections, router
-from django.db.models import Q
 
+from orgs.resolvers import number_holders_of
 from orgs.selectors import CREDENTIAL_FIELDS, twilio_credentials_from_row
 from orgs.voice import NO_CREDENTIALS, NumberHolder, VoiceCaller
 from users.models import User
@@ -96,12 +96,10 @@ def number_holders_get(
     With ``with_numbers_of`` (an organization's id), also every active member of that
     organization who holds a number. The default CALLS_NUMBER_HOLDERS_RESOLVER.
     """
-    wanted = Q(twilio_phone_number=phone_number)
-    if with_numbers_of is not None:
-        wanted |= Q(
-            organization_id=with_numbers_of, is_active=True, twilio_phone_number__isnull=False
-        )
-    rows = User.objects.filter(wanted).values_list(
-        "pk", "organization_id", "is_active", "twilio_phone_number"
+    return number_holders_of(
+        User,
+        organization_field="organization",
+        number_field="twilio_phone_number",
+        phone_number=phone_number,
+        with_numbers_of=with_numbers_of,
     )
-    return [NumberHolder(pk, org, active, number.as_e164) for pk, org, active, number in rows]

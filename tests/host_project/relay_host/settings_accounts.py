@@ -1,6 +1,7 @@
 """The same host with users of its own: accounts.Member keeps no number, accounts.Line does.
 
-The users app is not installed; the caller resolver is the host's.
+The users app is not installed; both resolvers are the shipped ``orgs.resolvers``, told
+where the number and the organization are: on the member's line.
 """
 
 from relay_host.settings import *  # noqa: F403 - the same host, but for who its users are
@@ -19,7 +20,7 @@ INSTALLED_APPS = [
 ]
 
 AUTH_USER_MODEL = "accounts.Member"
-CALLS_CALLER_RESOLVER = "accounts.resolvers.caller"
-CALLS_NUMBER_HOLDERS_RESOLVER = "accounts.resolvers.number_holders"
-# The resolver leaves every token's lifetime to the host.
-CALLS_DEFAULT_TOKEN_TTL = 900
+CALLS_CALLER_RESOLVER = "orgs.resolvers.voice_caller_get"
+CALLS_NUMBER_HOLDERS_RESOLVER = "orgs.resolvers.number_holders_get"
+ORGS_USER_ORGANIZATION_FIELD = "line__organization"
+ORGS_USER_NUMBER_FIELD = "line__number"
