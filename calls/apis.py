@@ -1,6 +1,6 @@
 """The token endpoint: GET /api/calls/token/twilio."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from calls.audit import token_request_audit
 from calls.authentication import VoiceCallerAuthentication
+from calls.exceptions import UnknownPlatform
 from calls.handlers import calls_exception_handler
 from calls.serializers import (
     ErrorSerializer,
@@ -19,6 +20,29 @@ from calls.serializers import (
 )
 from calls.services import voice_token_mint
 from calls.throttling import VoiceTokenRateThrottle
+from orgs.voice import PLATFORM_PUSH_FIELDS
+
+PLATFORM_PARAMETER = OpenApiParameter(
+    "platform",
+    str,
+    enum=list(PLATFORM_PUSH_FIELDS),
+    required=False,
+    description="The client's platform, which picks the push credential the token carries: "
+    "web (none), ios (APNs production), ios-sandbox (APNs sandbox, development builds) or "
+    "android (FCM). Without it the token carries the organization's default push credential. "
+    "A mobile platform whose credential is unset answers TWILIO_CREDENTIALS_MISSING with "
+    "missing.pushCredentialSid true; an unknown or repeated value answers UNKNOWN_PLATFORM.",
+)
+
+
+def _platform(request: Request) -> str | None:
+    """The one ``platform`` asked for, or None; anything else is UnknownPlatform."""
+    values = request.query_params.getlist("platform")
+    if not values:
+        return None
+    if len(values) > 1 or values[0] not in PLATFORM_PUSH_FIELDS:
+        raise UnknownPlatform()
+    return values[0]
 
 
 class JSONOnly(BaseContentNegotiation):
@@ -50,10 +74,13 @@ class TwilioVoiceTokenApi(APIView):
         "org's Twilio API key / TwiML app SID. Returns the JWT plus the user's Twilio phone "
         "number as the SDK identity. Required for the Twilio Voice SDK to register and place "
         "PSTN calls.",
+        parameters=[PLATFORM_PARAMETER],
         responses={
             200: OpenApiResponse(TwilioTokenSerializer, "Twilio access token + identity"),
             400: OpenApiResponse(
-                TokenErrorSerializer, "Twilio credentials missing or user has no Twilio number"
+                TokenErrorSerializer,
+                "Twilio credentials missing (the platform's push credential among them), user "
+                "has no Twilio number, or unknown platform",
             ),
             401: OpenApiResponse(ErrorSerializer, "Unauthorized"),
             429: OpenApiResponse(ErrorSerializer, "Too many token requests; see Retry-After"),
@@ -64,7 +91,7 @@ class TwilioVoiceTokenApi(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        minted = voice_token_mint(caller=request.user)
+        minted = voice_token_mint(caller=request.user, platform=_platform(request))
         self.jti = minted.jti
         return Response(twilio_token_data(minted))
 

@@ -32,6 +32,14 @@ class NoTwilioNumber(APIException):
     default_code = "NO_TWILIO_NUMBER"
 
 
+class UnknownPlatform(APIException):
+    """The ``platform`` query parameter is not one the endpoint knows, or is given twice."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = _("Unknown platform")
+    default_code = "UNKNOWN_PLATFORM"
+
+
 class TokenGenerationFailed(APIException):
     """Minting failed on the server's side; the cause is logged, never returned."""
 

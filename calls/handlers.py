@@ -10,6 +10,7 @@ from calls.exceptions import (
     NoTwilioNumber,
     TokenGenerationFailed,
     TwilioCredentialsMissing,
+    UnknownPlatform,
     database_outage_translated,
 )
 from calls.serializers import ErrorSerializer, TokenErrorSerializer
@@ -38,7 +39,7 @@ def _envelope(exc) -> dict:
         return TokenErrorSerializer(
             {"error": exc.detail, "code": exc.default_code, "missing": exc.missing}
         ).data
-    if isinstance(exc, NoTwilioNumber):
+    if isinstance(exc, NoTwilioNumber | UnknownPlatform):
         return TokenErrorSerializer({"error": exc.detail, "code": exc.default_code}).data
     if isinstance(exc, TokenGenerationFailed):
         return ErrorSerializer({"error": exc.detail}).data

@@ -22,6 +22,17 @@ class TwilioTokenSerializer(serializers.Serializer):
         default_timezone=UTC,
         help_text="When the token expires (its exp claim), UTC.",
     )
+    edge = serializers.CharField(
+        required=False,
+        help_text="The Voice SDK's Device edge that matches the token's region (dublin for "
+        "ie1, sydney for au1); absent when the organization sets no such region.",
+    )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if data.get("edge") is None:
+            data.pop("edge", None)
+        return data
 
 
 # (name in the body, attribute of the minted token, field) for each of the serializer's fields.
@@ -40,7 +51,8 @@ def twilio_token_data(minted) -> dict:
     data = {}
     for name, attribute, field in _TOKEN_FIELDS:
         value = getattr(minted, attribute)
-        data[name] = None if value is None else field.to_representation(value)
+        if value is not None:  # only ``edge`` may be unset, and then it is left out
+            data[name] = field.to_representation(value)
     return data
 
 
@@ -51,6 +63,17 @@ class MissingCredentialsSerializer(serializers.Serializer):
     apiKeySid = serializers.BooleanField(source="api_key_sid")
     apiKeySecret = serializers.BooleanField(source="api_key_secret")
     twimlAppSid = serializers.BooleanField(source="twiml_app_sid")
+    pushCredentialSid = serializers.BooleanField(
+        source="push_credential_sid",
+        required=False,
+        help_text="Present when a mobile platform was asked for: its push credential is unset.",
+    )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.push_credential_sid is None:
+            del data["pushCredentialSid"]
+        return data
 
 
 @extend_schema_serializer(component_name="CallsTwilioTokenErrorResponse")
@@ -59,7 +82,8 @@ class TokenErrorSerializer(serializers.Serializer):
 
     error = serializers.CharField()
     code = serializers.CharField(
-        help_text="TWILIO_CREDENTIALS_MISSING or NO_TWILIO_NUMBER.", required=False
+        help_text="TWILIO_CREDENTIALS_MISSING, NO_TWILIO_NUMBER or UNKNOWN_PLATFORM.",
+        required=False,
     )
     missing = MissingCredentialsSerializer(required=False)
 

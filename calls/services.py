@@ -24,9 +24,7 @@ _SID_CHECKS = {
     "account_sid": validators.validate_account_sid,
     "api_key_sid": validators.validate_api_key_sid,
     "twiml_app_sid": validators.validate_twiml_app_sid,
-    "push_credential_sid": validators.validate_push_credential_sid,
 }
-_OPTIONAL_SIDS = {"push_credential_sid"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,23 +36,29 @@ class MintedToken:
     user_id: str
     expires_at: datetime
     jti: str
+    edge: str | None = None
 
 
 # Error reporters that honour Django's marker (its own, and those built on it) leave every
 # local of the minting code out of their reports: the secret and the token live there.
 @sensitive_variables()
-def voice_token_mint(*, caller: VoiceCaller, now: float | None = None) -> MintedToken:
+def voice_token_mint(
+    *, caller: VoiceCaller, platform: str | None = None, now: float | None = None
+) -> MintedToken:
     """A Voice access token for the caller, shaped by the organization's voice options.
 
-    Credentials are checked before the phone number. Raises TwilioCredentialsMissing,
-    NoTwilioNumber, or TokenGenerationFailed when stored data cannot make a valid token.
+    ``platform`` (``web``, ``ios``, ``ios-sandbox``, ``android``, or None for the
+    organization's default) picks the push credential. Credentials, that one included, are
+    checked before the phone number. Raises TwilioCredentialsMissing, NoTwilioNumber, or
+    TokenGenerationFailed when stored data cannot make a valid token.
     """
     credentials = caller.credentials
-    if missing := credentials.missing:
+    if missing := credentials.missing_for(platform):
         raise TwilioCredentialsMissing(missing)
     if not caller.phone_number:
         raise NoTwilioNumber()
-    _check_sids(caller, credentials)
+    push_credential_sid = credentials.push_credential_for(platform)
+    _check_sids(caller, credentials, push_credential_sid)
     try:
         identity = voice_identity(caller.phone_number)
     except InvalidIdentity:
@@ -67,7 +71,9 @@ def voice_token_mint(*, caller: VoiceCaller, now: float | None = None) -> Minted
         credentials.api_key_sid,
         _reveal_secret(caller, credentials),
         identity=identity,
-        nbf=issued_at,
+        # No nbf, as Twilio's other helper libraries: a server clock ahead of Twilio's would
+        # make a fresh token "not yet valid" (error 20105).
+        nbf=None,
         valid_until=expires_at,
         region=credentials.region or None,
     )
@@ -75,7 +81,7 @@ def voice_token_mint(*, caller: VoiceCaller, now: float | None = None) -> Minted
         VoiceGrant(
             outgoing_application_sid=credentials.twiml_app_sid,
             incoming_allow=credentials.incoming_allow,
-            push_credential_sid=credentials.push_credential_sid or None,
+            push_credential_sid=push_credential_sid or None,
         )
     )
     payload = token.payload
@@ -85,6 +91,7 @@ def voice_token_mint(*, caller: VoiceCaller, now: float | None = None) -> Minted
         user_id=caller.user_id,
         expires_at=datetime.fromtimestamp(expires_at, tz=UTC),
         jti=payload["jti"],
+        edge=credentials.edge,
     )
 
 
@@ -101,12 +108,14 @@ def _lifetime(credentials: TwilioCredentials) -> int:
     return credentials.token_ttl
 
 
-def _check_sids(caller: VoiceCaller, credentials: TwilioCredentials) -> None:
+def _check_sids(caller: VoiceCaller, credentials: TwilioCredentials, push: str) -> None:
     """Stored SIDs that Twilio would refuse make a server-side error, named in the log."""
-    for name, validate in _SID_CHECKS.items():
-        value = getattr(credentials, name)
-        if not value and name in _OPTIONAL_SIDS:
-            continue
+    checks = [
+        (name, validate, getattr(credentials, name)) for name, validate in _SID_CHECKS.items()
+    ]
+    if push:
+        checks.append(("push_credential_sid", validators.validate_push_credential_sid, push))
+    for name, validate, value in checks:
         try:
             validate(value)
         except ValidationError:

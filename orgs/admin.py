@@ -18,6 +18,15 @@ def _credential_column(name: str, label: str):
     return column
 
 
+def _set_column(field: str, label: str):
+    @admin.display(description=label, boolean=True)
+    def column(obj: Organization) -> bool:
+        return bool(getattr(obj, field))
+
+    column.__name__ = f"has_{field}"
+    return column
+
+
 def _secret_status(name: str):
     @admin.display(description=f"Stored {SECRET_FIELDS[name].label}")
     def status(self, obj: Organization | None) -> str:
@@ -40,6 +49,9 @@ class OrganizationAdmin(admin.ModelAdmin):
         _credential_column("api_key_secret", "API key secret"),
         _credential_column("twiml_app_sid", "TwiML App SID"),
         "twilio_region",
+        _set_column("twilio_push_credential_sid_ios", "iOS push"),
+        _set_column("twilio_push_credential_sid_ios_sandbox", "iOS sandbox push"),
+        _set_column("twilio_push_credential_sid_android", "Android push"),
     ]
     search_fields = ["name", "twilio_account_sid"]
     actions = ["verify_twilio_credentials"]
@@ -75,6 +87,9 @@ class OrganizationAdmin(admin.ModelAdmin):
                     "twilio_incoming_allow",
                     "twilio_region",
                     "twilio_push_credential_sid",
+                    "twilio_push_credential_sid_ios",
+                    "twilio_push_credential_sid_ios_sandbox",
+                    "twilio_push_credential_sid_android",
                     "twilio_allowed_countries",
                 ]
             },

@@ -82,6 +82,9 @@ class OrganizationAdminForm(forms.ModelForm, SecretInputs):
             "twilio_incoming_allow",
             "twilio_region",
             "twilio_push_credential_sid",
+            "twilio_push_credential_sid_ios",
+            "twilio_push_credential_sid_ios_sandbox",
+            "twilio_push_credential_sid_android",
             "twilio_allowed_countries",
         ]
 

@@ -49,7 +49,28 @@ class Organization(models.Model):
         max_length=34,
         blank=True,
         validators=[validators.validate_push_credential_sid],
-        help_text="For the iOS and Android Voice SDKs: the Credential that signs pushes.",
+        help_text="The Credential that signs pushes for tokens asked for without a platform.",
+    )
+    twilio_push_credential_sid_ios = models.CharField(
+        "iOS push credential SID",
+        max_length=34,
+        blank=True,
+        validators=[validators.validate_push_credential_sid],
+        help_text="APNs production Credential, for tokens asked for with platform=ios.",
+    )
+    twilio_push_credential_sid_ios_sandbox = models.CharField(
+        "iOS sandbox push credential SID",
+        max_length=34,
+        blank=True,
+        validators=[validators.validate_push_credential_sid],
+        help_text="APNs sandbox Credential for development builds, with platform=ios-sandbox.",
+    )
+    twilio_push_credential_sid_android = models.CharField(
+        "Android push credential SID",
+        max_length=34,
+        blank=True,
+        validators=[validators.validate_push_credential_sid],
+        help_text="FCM Credential, for tokens asked for with platform=android.",
     )
     twilio_auth_token = EncryptedTextField("Auth Token")
     twilio_allowed_countries = CountryCodesField(

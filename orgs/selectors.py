@@ -15,6 +15,9 @@ CREDENTIAL_FIELDS = (
     "twilio_incoming_allow",
     "twilio_region",
     "twilio_push_credential_sid",
+    "twilio_push_credential_sid_ios",
+    "twilio_push_credential_sid_ios_sandbox",
+    "twilio_push_credential_sid_android",
 )
 _SECRET_FIELD = Organization._meta.get_field("twilio_api_key_secret")
 
@@ -32,6 +35,9 @@ def twilio_credentials_of(organization: Organization | None) -> TwilioCredential
         incoming_allow=organization.twilio_incoming_allow,
         region=organization.twilio_region,
         push_credential_sid=organization.twilio_push_credential_sid,
+        push_credential_sid_ios=organization.twilio_push_credential_sid_ios,
+        push_credential_sid_ios_sandbox=organization.twilio_push_credential_sid_ios_sandbox,
+        push_credential_sid_android=organization.twilio_push_credential_sid_android,
     )
 
 
@@ -41,14 +47,14 @@ def twilio_credentials_from_row(values: Sequence) -> TwilioCredentials:
     For readers that fetch columns without building a model instance; the conversions are the
     ones the fields apply when the ORM loads them.
     """
-    account, key, secret, app, ttl, incoming, region, push = values
+    account, key, secret, app, ttl, incoming, region, *push = values
     return TwilioCredentials(
-        account_sid=account,
-        api_key_sid=key,
-        api_key_secret=_SECRET_FIELD.from_db_value(secret, None, None),
-        twiml_app_sid=app,
-        token_ttl=ttl,
-        incoming_allow=bool(incoming),  # SQLite returns 0 or 1
-        region=region,
-        push_credential_sid=push,
+        account,
+        key,
+        _SECRET_FIELD.from_db_value(secret, None, None),
+        app,
+        ttl,
+        bool(incoming),  # SQLite returns 0 or 1
+        region,
+        *push,
     )

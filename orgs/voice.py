@@ -4,7 +4,7 @@ These are what a caller resolver returns (``CALLS_CALLER_RESOLVER``); the ``call
 nothing else.
 """
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import ClassVar
 
 from orgs.fields import SealedSecret
@@ -15,15 +15,31 @@ TOKEN_TTL_MIN = 60
 TOKEN_TTL_MAX = 86_400  # Twilio caps an access token's lifetime at 24 hours.
 TOKEN_TTL_DEFAULT = 3_600
 
+# The platforms a token may be asked for, and the credential field each mobile one pushes with.
+# ``web`` carries no push credential; no platform at all carries ``push_credential_sid``.
+PLATFORM_PUSH_FIELDS = {
+    "web": None,
+    "ios": "push_credential_sid_ios",
+    "ios-sandbox": "push_credential_sid_ios_sandbox",
+    "android": "push_credential_sid_android",
+}
+# The Voice SDKs' ``edge`` that matches each Twilio Region a token may be pinned to.
+REGION_EDGES = {"ie1": "dublin", "au1": "sydney"}
+
 
 @dataclass(frozen=True, slots=True)
 class MissingCredentials:
-    """Which of the four credentials a token needs are unset (``True`` means unset)."""
+    """Which of the four credentials a token needs are unset (``True`` means unset).
+
+    ``push_credential_sid`` is None unless a mobile platform was asked for: then it says
+    whether that platform's push credential is unset.
+    """
 
     account_sid: bool
     api_key_sid: bool
     api_key_secret: bool
     twiml_app_sid: bool
+    push_credential_sid: bool | None = None
 
     def __bool__(self) -> bool:
         return any(getattr(self, f.name) for f in fields(self))
@@ -48,6 +64,9 @@ class TwilioCredentials:
     incoming_allow: bool = True
     region: str = ""
     push_credential_sid: str = ""
+    push_credential_sid_ios: str = ""
+    push_credential_sid_ios_sandbox: str = ""
+    push_credential_sid_android: str = ""
 
     @property
     def missing(self) -> MissingCredentials:
@@ -58,6 +77,25 @@ class TwilioCredentials:
             api_key_secret=self.api_key_secret is None,
             twiml_app_sid=not self.twiml_app_sid,
         )
+
+    def missing_for(self, platform: str | None) -> MissingCredentials:
+        """What is missing for a token for ``platform`` (a key of PLATFORM_PUSH_FIELDS, or None):
+        a mobile platform also needs its own push credential."""
+        if PLATFORM_PUSH_FIELDS.get(platform) is None:
+            return self.missing
+        return replace(self.missing, push_credential_sid=not self.push_credential_for(platform))
+
+    def push_credential_for(self, platform: str | None) -> str:
+        """The push credential SID a token for ``platform`` carries; blank for none."""
+        if platform is None:
+            return self.push_credential_sid
+        name = PLATFORM_PUSH_FIELDS[platform]
+        return getattr(self, name) if name else ""
+
+    @property
+    def edge(self) -> str | None:
+        """The Voice SDK edge that matches the token's region, for regions that have one."""
+        return REGION_EDGES.get(self.region)
 
 
 NO_CREDENTIALS = TwilioCredentials()

@@ -47,6 +47,24 @@ def user(org):
     return UserFactory(organization=org)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test counts its own requests: a rolled-back user's id is given out again."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
+def token_lifetime(claims: dict) -> int:
+    """Seconds from a Voice token's issue to its ``exp``: Twilio's jti ends in the issue second.
+
+    The token has no ``nbf`` (nor ``iat``), as Twilio's helper libraries leave it out.
+    """
+    assert "nbf" not in claims
+    return claims["exp"] - int(claims["jti"].rsplit("-", 1)[1])
+
+
 def bearer(user) -> dict:
     """Request headers that authenticate as the user with a fresh access token."""
     return {"HTTP_AUTHORIZATION": f"Bearer {AccessToken.for_user(user)}"}

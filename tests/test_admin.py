@@ -186,8 +186,24 @@ def test_list_shows_which_credentials_are_missing(admin_client):
     response = admin_client.get(reverse("admin:orgs_organization_changelist"))
 
     row = next(r for r in response.content.decode().split("<tr") if ">Half<" in r)
-    # Account SID, API key SID, API key secret, TwiML App SID: set, set, missing, missing.
-    assert re.findall(r'alt="(True|False)"', row) == ["True", "True", "False", "False"]
+    # Account SID, API key SID, API key secret, TwiML App SID: set, set, missing, missing;
+    # then the iOS, iOS sandbox and Android push credentials, none set.
+    assert (
+        re.findall(r'alt="(True|False)"', row) == ["True", "True", "False", "False"] + ["False"] * 3
+    )
+
+
+def test_list_shows_which_platforms_have_a_push_credential(admin_client):
+    OrganizationFactory(
+        name="Mobile",
+        twilio_push_credential_sid_ios="CR" + "a" * 32,
+        twilio_push_credential_sid_android="CR" + "b" * 32,
+    )
+
+    response = admin_client.get(reverse("admin:orgs_organization_changelist"))
+
+    row = next(r for r in response.content.decode().split("<tr") if ">Mobile<" in r)
+    assert re.findall(r'alt="(True|False)"', row)[4:] == ["True", "False", "True"]
 
 
 @pytest.mark.parametrize("term", ["Acme", "+14165550100", "416 555 0100", "(416) 555-0100"])

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from rest_framework_simplejwt.tokens import AccessToken
 
-from tests.conftest import bearer
+from tests.conftest import bearer, token_lifetime
 from tests.factories import OrganizationFactory
 from users import selectors
 from users.models import User
@@ -57,7 +57,7 @@ def test_changed_options_shape_the_very_next_token(get_token, user, org):
 
     claims = _claims(get_token(user), org)
 
-    assert claims["exp"] - claims["nbf"] == 600
+    assert token_lifetime(claims) == 600
     assert "incoming" not in claims["grants"]["voice"]
 
 

@@ -15,7 +15,8 @@ from calls.services import MintedToken
         datetime(2026, 11, 24, 14, 16, 59, tzinfo=timezone(timedelta(hours=-5))),
     ],
 )
-def test_equals_the_serializers_data(expires_at, settings):
+@pytest.mark.parametrize("edge", [None, "dublin"])
+def test_equals_the_serializers_data(expires_at, edge, settings):
     settings.TIME_ZONE = "America/Toronto"
     minted = MintedToken(
         token="header.claims.signature",
@@ -23,10 +24,11 @@ def test_equals_the_serializers_data(expires_at, settings):
         user_id="42",
         expires_at=expires_at,
         jti="SK-1",
+        edge=edge,
     )
 
     data = twilio_token_data(minted)
 
     assert data == TwilioTokenSerializer(minted).data
-    assert list(data) == ["token", "identity", "userId", "expiresAt"]
+    assert list(data) == ["token", "identity", "userId", "expiresAt"] + (["edge"] if edge else [])
     assert data["expiresAt"] == "2026-11-24T19:16:59Z"
