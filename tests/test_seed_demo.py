@@ -44,3 +44,16 @@ def test_refuses_to_run_in_production_mode(settings):
 
     with pytest.raises(CommandError, match="development mode"):
         call_command("seed_demo", stdout=StringIO())
+
+
+def test_prints_the_softphone_page_and_a_password_that_signs_in(settings, api_client):
+    output = _seed(settings)
+
+    match = re.search(r"Softphone page: (\S+) \(sign in as (\S+) / (\S+)\)", output)
+    assert match
+    assert match[1] == "http://127.0.0.1:2212/softphone/"
+    signed_in = api_client.post(
+        "/api/auth/token", {"username": match[2], "password": match[3]}, format="json"
+    )
+    assert signed_in.status_code == HTTPStatus.OK
+    assert api_client.get("/softphone/").status_code == HTTPStatus.OK

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from tether_relay import health
+from tether_relay import health, softphone
 from tether_relay.auth_views import TokenObtainPairView, TokenRefreshView
 
 urlpatterns = [
@@ -16,5 +16,6 @@ urlpatterns = [
     path("api/calls/", include("calls.urls")),
     path("api/webhook/calls/", include("calls.webhooks.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("softphone/", softphone.softphone, name="softphone"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]

@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from rest_framework_simplejwt.tokens import AccessToken
 
 from orgs.models import Organization
@@ -35,12 +36,17 @@ class Command(BaseCommand):
             raise CommandError("seed_demo only runs in development mode (DJANGO_DEBUG unset).")
         user, password = self._seed()
         access = AccessToken.for_user(user)
-        url = f"{options['base_url'].rstrip('/')}/api/calls/token/twilio"
+        base = options["base_url"].rstrip("/")
+        url = f"{base}/api/calls/token/twilio"
         self.stdout.write(
             f"Demo user: {user.username} / {password} (organization: {user.organization})\n"
             f"Bearer token (valid {_minutes(access)} minutes; run seed_demo again for another):\n\n"
             f"curl -s -H 'Authorization: Bearer {access}' {url}\n"
         )
+        if softphone := _softphone_path():
+            self.stdout.write(
+                f"\nSoftphone page: {base}{softphone} (sign in as {user.username} / {password})\n"
+            )
 
     @transaction.atomic
     def _seed(self) -> tuple[User, str]:
@@ -59,6 +65,14 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save(update_fields=["password"])
         return user, password
+
+
+def _softphone_path() -> str | None:
+    """The host's softphone page, where the host has one."""
+    try:
+        return reverse("softphone")
+    except NoReverseMatch:
+        return None
 
 
 def _minutes(token: AccessToken) -> int:
