@@ -14,7 +14,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[server,dev]"
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[server]" --group dev
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -45,7 +45,7 @@ faults: install  ## Two app servers over PostgreSQL and Redis on loopback, under
 	bash faults/run.sh
 
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[server,dev,bench]"
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[server]" --group dev --group bench
 	rm -f $(VENV)/.bench-installed-*
 	touch $@
 

@@ -1,10 +1,14 @@
 """System checks of the calls app: bad ``CALLS_`` settings stop start-up, not the first request."""
 
+import sys
+from pathlib import Path
+
 from django.apps import apps
 from django.conf import settings
 from django.core.checks import CheckMessage, Error
 from django.utils.module_loading import import_string
 
+import orgs
 from calls import conf
 from calls.conf import app_settings
 from calls.throttling import VoiceTokenRateThrottle
@@ -15,7 +19,8 @@ _RESOLVERS = {
     "NUMBER_HOLDERS_RESOLVER": "f(*, phone_number, with_numbers_of=None) -> "
     "list[orgs.voice.NumberHolder]",
 }
-_BUNDLED_USER_FIELDS = {"organization", "twilio_phone_number"}
+# The folder that holds this distribution's apps (calls, orgs and users side by side).
+_DISTRIBUTION = Path(orgs.__file__).resolve().parent.parent
 
 
 def check_caller_resolver(app_configs=None, **kwargs) -> list[CheckMessage]:
@@ -43,22 +48,27 @@ def check_caller_resolver(app_configs=None, **kwargs) -> list[CheckMessage]:
 
 
 def _bundled_user_model_in_use() -> bool:
-    """Whether AUTH_USER_MODEL is the bundled users app's User, the model the defaults read.
+    """Whether AUTH_USER_MODEL is the User of this distribution's users app.
 
-    A host's own app may also be labelled ``users``: what tells the two apart is the fields.
+    A host's own app may also be labelled ``users`` with a model named User: what tells the
+    two apart is where the model's module lives, beside this distribution's orgs package.
     """
     try:
         model = apps.get_model(settings.AUTH_USER_MODEL)
     except (LookupError, ValueError):
         return False
-    names = {field.name for field in model._meta.get_fields()}
-    return model._meta.app_config.name == "users" and names >= _BUNDLED_USER_FIELDS
+    module = sys.modules.get(model.__module__)
+    return (
+        model.__module__ == "users.models"
+        and module is not None
+        and Path(module.__file__).resolve().parent.parent == _DISTRIBUTION
+    )
 
 
 def _default_without_bundled_users(setting: str, path: str) -> Error:
     return Error(
-        f"{setting} is not set, and its default {path!r} reads users.User of the bundled "
-        f"users app, which is not AUTH_USER_MODEL ({settings.AUTH_USER_MODEL!r}).",
+        f"{setting} is not set, and its default {path!r} works only with the bundled users "
+        f"app's User model; AUTH_USER_MODEL {settings.AUTH_USER_MODEL!r} is another model.",
         hint="With a user model of your own, set both CALLS_CALLER_RESOLVER and "
         "CALLS_NUMBER_HOLDERS_RESOLVER: to 'orgs.resolvers.voice_caller_get' and "
         "'orgs.resolvers.number_holders_get' with ORGS_USER_ORGANIZATION_FIELD and "

@@ -46,7 +46,7 @@ def voice_caller_get(*, user_id) -> VoiceCaller | None:
     return VoiceCaller(
         user_id=str(pk),
         is_active=bool(is_active),
-        phone_number=e164_or_none(number),
+        phone_number=_stored_number(number),
         organization_id=None if organization_id is None else str(organization_id),
         credentials=NO_CREDENTIALS if organization_id is None else TwilioCredentials(*credentials),
     )
@@ -90,7 +90,7 @@ def number_holders_of(
     return [
         NumberHolder(pk, organization, active == "pk" or bool(is_active), e164)
         for pk, organization, is_active, number in rows
-        if (e164 := e164_or_none(number))
+        if (e164 := _stored_number(number))
     ]
 
 
@@ -106,8 +106,14 @@ def _active_column(model: type[Model]) -> str:
     return "is_active"
 
 
-def e164_or_none(number) -> str | None:
-    """A stored number as E.164 text: phonenumber_field's PhoneNumber or a string; None if unset."""
+def _stored_number(number) -> str | None:
+    """A stored number as text (phonenumber_field's PhoneNumber as E.164); None if unset.
+
+    Not reformatted: the webhooks look numbers up as stored, so a number the token endpoint
+    fixed up would mint a token whose identity no incoming call ever rings. A number that is
+    not E.164 is refused (and logged) where the token is minted; ``validate_e164`` keeps such
+    numbers out of the host's field.
+    """
     if not number:
         return None
     return getattr(number, "as_e164", None) or str(number)
@@ -116,21 +122,26 @@ def e164_or_none(number) -> str | None:
 def user_field_errors() -> list[Error]:
     """ORGS_USER_ORGANIZATION_FIELD and ORGS_USER_NUMBER_FIELD are lookups the user model has.
 
-    Run by the calls app's checks when a resolver of this module is configured.
+    Each must reach one value per user: a lookup through a many-valued relation (a reverse
+    foreign key, a many-to-many) would pick one of several numbers, and calls to the others
+    would ring an identity no token carries. Run by the calls app's checks when a resolver of
+    this module is configured.
     """
     model = get_user_model()
     errors = []
-    for setting, lookup, wanted in (
-        ("ORGS_USER_ORGANIZATION_FIELD", app_settings.USER_ORGANIZATION_FIELD, Organization),
-        ("ORGS_USER_NUMBER_FIELD", app_settings.USER_NUMBER_FIELD, None),
-    ):
+    for setting, lookup, wanted, example in (
+        ("ORGS_USER_ORGANIZATION_FIELD", app_settings.USER_ORGANIZATION_FIELD, Organization,
+         "'organization' or 'profile__organization'"),
+        ("ORGS_USER_NUMBER_FIELD", app_settings.USER_NUMBER_FIELD, None,
+         "'twilio_number' or 'profile__twilio_number'"),
+    ):  # fmt: skip
         problem = _lookup_problem(model, lookup, wanted)
         if problem:
             errors.append(
                 Error(
-                    f"{setting} {lookup!r} {problem} on {model._meta.label}.",
-                    hint="Set it to a lookup from your AUTH_USER_MODEL, such as 'organization' "
-                    "or 'profile__organization' (README: Mounting in your project).",
+                    f"{setting} {lookup!r} {problem} (from {model._meta.label}).",
+                    hint=f"Set it to a lookup from your AUTH_USER_MODEL that reaches one value "
+                    f"per user, such as {example} (README: Mounting in your project).",
                     id="orgs.E004",
                 )
             )
@@ -145,11 +156,15 @@ def _lookup_problem(model: type[Model], lookup, wanted: type[Model] | None) -> s
         if field is not None:
             if not field.is_relation:
                 return f"goes through {field.name!r}, which is not a relation,"
+            if field.many_to_many or field.one_to_many:
+                return f"goes through {field.name!r}, which may hold several rows per user,"
             model = field.related_model
         try:
             field = model._meta.get_field(part)
         except FieldDoesNotExist:
             return f"names no field {part!r} of {model._meta.label}"
+    if field.many_to_many or field.one_to_many:
+        return f"ends in {field.name!r}, which may hold several rows per user"
     if wanted is not None and (not field.is_relation or field.related_model is not wanted):
         return f"does not end in a relation to {wanted._meta.label}"
     if wanted is None and field.is_relation:

@@ -27,3 +27,11 @@ validate_auth_token = RegexValidator(
     message="An Auth Token is 32 lowercase hexadecimal characters, as the Twilio Console shows it.",
     code="invalid_auth_token",
 )
+
+validate_e164 = RegexValidator(
+    regex=r"\A\+[1-9][0-9]{1,14}\Z",
+    message="Enter the number in E.164: a + and the country code, then digits only, such as "
+    "+14165550100.",
+    code="invalid_e164",
+)
+"""For a host's own number field (``orgs.resolvers``): the form the token identity needs."""

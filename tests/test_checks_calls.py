@@ -124,7 +124,7 @@ def test_a_default_resolver_without_the_bundled_user_model_is_an_error(settings,
 
     assert _ids(errors) == ["calls.E005"]
     assert errors[0].msg.startswith(f"CALLS_{name} is not set")
-    assert "'auth.User'" in errors[0].msg
+    assert "'auth.User' is another model" in errors[0].msg
     assert "orgs.resolvers" in errors[0].hint
 
 
@@ -134,8 +134,9 @@ def test_both_defaults_without_the_bundled_user_model_are_two_errors(settings):
     assert _ids(check_caller_resolver()) == ["calls.E005", "calls.E005"]
 
 
-def test_a_host_app_labelled_users_without_the_voice_fields_is_not_the_bundled_one(monkeypatch):
-    monkeypatch.setattr(checks, "_BUNDLED_USER_FIELDS", {"organization", "twilio_number"})
+def test_a_host_app_labelled_users_elsewhere_is_not_the_bundled_one(monkeypatch, tmp_path):
+    # As in a host whose own users app (label users, model User) lives in its project folder.
+    monkeypatch.setattr(checks, "_DISTRIBUTION", tmp_path)
 
     assert _ids(check_caller_resolver()) == ["calls.E005", "calls.E005"]
 

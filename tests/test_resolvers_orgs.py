@@ -6,7 +6,6 @@ defaults, so the shipped resolvers must answer exactly what the bundled ones do.
 
 import pytest
 
-from orgs import resolvers
 from orgs.resolvers import number_holders_get, user_field_errors, voice_caller_get
 from tests.factories import OrganizationFactory, UserFactory
 from users import selectors
@@ -81,7 +80,9 @@ def test_the_default_fields_fit_this_projects_user_model():
     [
         ("ORGS_USER_ORGANIZATION_FIELD", "organisation", "names no field 'organisation'"),
         ("ORGS_USER_ORGANIZATION_FIELD", "twilio_phone_number", "relation to orgs.Organization"),
-        ("ORGS_USER_ORGANIZATION_FIELD", "groups", "relation to orgs.Organization"),
+        ("ORGS_USER_ORGANIZATION_FIELD", "groups", "may hold several rows per user"),
+        ("ORGS_USER_NUMBER_FIELD", "groups__name", "goes through 'groups', which may hold"),
+        ("ORGS_USER_NUMBER_FIELD", "logentry__object_repr", "goes through 'logentry', which"),
         ("ORGS_USER_ORGANIZATION_FIELD", "", "is not a field lookup"),
         ("ORGS_USER_NUMBER_FIELD", "organization", "ends in a relation"),
         ("ORGS_USER_NUMBER_FIELD", "email__domain", "goes through 'email'"),
@@ -96,9 +97,6 @@ def test_a_lookup_the_user_model_does_not_have_is_an_error(settings, setting, lo
     assert [e.id for e in errors] == ["orgs.E004"]
     assert errors[0].msg.startswith(f"{setting} {lookup!r}")
     assert problem in errors[0].msg
-
-
-def test_a_stored_number_reads_as_e164_text():
-    assert resolvers.e164_or_none("+14165550100") == "+14165550100"
-    assert resolvers.e164_or_none("") is None
-    assert resolvers.e164_or_none(None) is None
+    assert "(from users.User)" in errors[0].msg
+    example = "profile__organization" if "ORGANIZATION" in setting else "profile__twilio_number"
+    assert example in errors[0].hint

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from orgs.models import Organization
+from tests.factories import UserFactory
 from users.models import User
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +58,20 @@ def test_prints_the_softphone_page_and_a_password_that_signs_in(settings, api_cl
     )
     assert signed_in.status_code == HTTPStatus.OK
     assert api_client.get("/softphone/").status_code == HTTPStatus.OK
+
+
+def test_refuses_when_the_demo_number_belongs_to_someone_else(settings):
+    UserFactory(username="ada", twilio_phone_number="+14165550100")
+
+    with pytest.raises(CommandError, match="held by user 'ada'"):
+        _seed(settings)
+
+    assert not User.objects.filter(username="demo").exists()
+
+
+def test_the_curl_names_the_hosts_own_url(settings):
+    settings.ROOT_URLCONF = "tests.urls_relay"
+
+    output = _seed(settings)
+
+    assert re.search(r"Bearer \S+' http://127\.0\.0\.1:2212/relay/token/twilio\n", output)

@@ -3,6 +3,8 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
+from orgs.validators import validate_e164
+
 
 class UserManager(BaseUserManager):
     """Users made from an email address and a password."""
@@ -26,7 +28,13 @@ class User(AbstractUser):
         "orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
     twilio_number = models.CharField(
-        "Twilio number", max_length=16, null=True, blank=True, unique=True, help_text="E.164"
+        "Twilio number",
+        max_length=16,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_e164],
+        help_text="In E.164, such as +14165550100.",
     )
 
     USERNAME_FIELD = "email"

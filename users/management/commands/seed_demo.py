@@ -37,7 +37,7 @@ class Command(BaseCommand):
         user, password = self._seed()
         access = AccessToken.for_user(user)
         base = options["base_url"].rstrip("/")
-        url = f"{base}/api/calls/token/twilio"
+        url = f"{base}{reverse('calls:twilio-token')}"
         self.stdout.write(
             f"Demo user: {user.username} / {password} (organization: {user.organization})\n"
             f"Bearer token (valid {_minutes(access)} minutes; run seed_demo again for another):\n\n"
@@ -50,6 +50,14 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _seed(self) -> tuple[User, str]:
+        holder = User.objects.filter(twilio_phone_number=DEMO_NUMBER).exclude(
+            username=DEMO_USERNAME
+        )
+        if holder.exists():
+            raise CommandError(
+                f"The demo number {DEMO_NUMBER} is held by user {holder.get().username!r}; "
+                "seed_demo leaves real users alone."
+            )
         organization, _ = Organization.objects.update_or_create(
             name=DEMO_ORGANIZATION, defaults=DEMO_CREDENTIALS
         )
