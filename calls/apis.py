@@ -64,7 +64,7 @@ class TwilioVoiceTokenApi(APIView):
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONOnly
     caller = None  # the VoiceCaller, once authenticated
-    jti = None  # the minted token's jti, once minted
+    minted = None  # the MintedToken, once minted
 
     @extend_schema(
         operation_id="get_calls_token_twilio",
@@ -92,7 +92,7 @@ class TwilioVoiceTokenApi(APIView):
     )
     def get(self, request: Request) -> Response:
         minted = voice_token_mint(caller=request.user, platform=_platform(request))
-        self.jti = minted.jti
+        self.minted = minted
         return Response(twilio_token_data(minted))
 
     def perform_authentication(self, request: Request) -> None:
@@ -107,5 +107,7 @@ class TwilioVoiceTokenApi(APIView):
         response = super().finalize_response(request, response, *args, **kwargs)
         # A token, or the reason there is none, is for this caller and this moment only.
         response["Cache-Control"] = "no-store"
-        token_request_audit(request=request, response=response, caller=self.caller, jti=self.jti)
+        token_request_audit(
+            request=request, response=response, caller=self.caller, minted=self.minted
+        )
         return response

@@ -4,6 +4,7 @@ It records who asked, for which organization, what came of it, and from where; n
 a secret or the Authorization header.
 """
 
+import hashlib
 import json
 import logging
 from datetime import UTC, datetime
@@ -13,14 +14,19 @@ from rest_framework.settings import api_settings
 logger = logging.getLogger("calls.audit")
 
 ISSUED = "TOKEN_ISSUED"
+# A successful answer that carries no token (an OPTIONS request that reached the view).
+NO_TOKEN = "NO_TOKEN"  # noqa: S105 - an outcome code, not a secret
 # What json.dumps(entry, separators=...) would build for every line, built once.
 _COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
 
 
-def token_request_audit(*, request, response, caller, jti: str | None) -> None:
+def token_request_audit(*, request, response, caller, minted) -> None:
     """Log one token request with its outcome code (``TOKEN_ISSUED`` or the error's code).
 
-    ``caller`` is the authenticated VoiceCaller, or None when authentication did not succeed.
+    ``caller`` is the authenticated VoiceCaller, or None when authentication did not succeed;
+    ``minted`` the MintedToken the response carries, or None. ``TOKEN_ISSUED`` only with a
+    token: Twilio's jti (``SK…-<second>``) repeats for tokens of one API key minted in the same
+    second, so ``token_sha256`` (a digest, never the token) tells each issuance apart.
     """
     if not logger.isEnabledFor(logging.INFO):
         return
@@ -30,10 +36,11 @@ def token_request_audit(*, request, response, caller, jti: str | None) -> None:
         "event": "voice_token",
         "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
         "status": response.status_code,
-        "outcome": ISSUED if response.status_code == 200 else _outcome(data, response),
+        "outcome": ISSUED if minted is not None else _outcome(data, response),
         "user_id": getattr(caller, "user_id", None) if authenticated else None,
         "organization_id": getattr(caller, "organization_id", None) if authenticated else None,
-        "jti": jti,
+        "jti": None if minted is None else minted.jti,
+        "token_sha256": None if minted is None else _digest(minted.token),
         "client_ip": _client_ip(request.META),
     }
     logger.info(_COMPACT_JSON.encode(entry))
@@ -56,7 +63,14 @@ def _client_ip(meta) -> str | None:
     return "".join(forwarded.split()) if forwarded else remote_addr
 
 
+def _digest(token: str) -> str:
+    """The first 128 bits of the token's SHA-256: enough to tell every issuance apart."""
+    return hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
 def _outcome(data: dict, response) -> str:
     if code := data.get("code"):
         return str(code)
+    if response.status_code < 400:
+        return NO_TOKEN
     return "token_generation_failed" if response.status_code >= 500 else "error"

@@ -1,16 +1,29 @@
 """The audit trail: one JSON line per token request, with no secret in it."""
 
+import hashlib
 import json
 import logging
+import time
+from contextlib import contextmanager
 from datetime import datetime
 from http import HTTPStatus
 
 import jwt
 import pytest
 
+from tests.conftest import bearer
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@contextmanager
+def freeze_time_seconds():
+    """Every token minted inside gets the same issue second, as a burst within a second does."""
+    frozen = float(int(time.time()))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(time, "time", lambda: frozen)
+        yield
 
 
 @pytest.fixture
@@ -36,6 +49,9 @@ def test_success_records_who_what_when_and_the_jti(get_token, user, org, audit):
     assert entry["user_id"] == str(user.pk)
     assert entry["organization_id"] == str(org.pk)
     assert entry["jti"] == claims["jti"]
+    assert (
+        entry["token_sha256"] == hashlib.sha256(response.json()["token"].encode()).hexdigest()[:32]
+    )
     assert entry["client_ip"] == "203.0.113.9"
     assert datetime.fromisoformat(entry["time"]).tzinfo is not None
 
@@ -73,3 +89,31 @@ def test_never_the_token_secret_or_authorization_header(get_token, user, org, au
     assert org.twilio_api_key_secret.reveal() not in text
     assert header.split()[1] not in text
     assert "Authorization" not in text
+
+
+def test_an_options_request_with_a_bearer_is_not_an_issuance(api_client, audit):
+    # A user with no number: nothing could have been minted, whatever the status.
+    loner = UserFactory(twilio_phone_number=None)
+
+    response = api_client.options("/api/calls/token/twilio", **bearer(loner))
+
+    [entry] = audit()
+    assert response.status_code == HTTPStatus.OK
+    assert "token" not in response.json()
+    assert entry["outcome"] == "NO_TOKEN"
+    assert entry["jti"] is None
+    assert entry["token_sha256"] is None
+
+
+def test_tokens_of_one_organization_in_the_same_second_are_told_apart(get_token, org, audit):
+    members = UserFactory.create_batch(3, organization=org)
+
+    with freeze_time_seconds():
+        bodies = [get_token(member).json() for member in members]
+
+    entries = audit()
+    assert len({e["jti"] for e in entries}) == 1  # Twilio's own format: SK…-<second>
+    assert len({e["token_sha256"] for e in entries}) == 3
+    assert [e["token_sha256"] for e in entries] == [
+        hashlib.sha256(body["token"].encode()).hexdigest()[:32] for body in bodies
+    ]

@@ -13,13 +13,18 @@ from openapi_schema_validator import OAS30Validator
 
 from tests.contract import TOKEN_PATH, contract, project_schema, schema_for
 
+# Each case: the seeded user whose token is sent, the query string, the expected status.
 EXPECTED = {
-    "200": 200,
-    "400-missing": 400,
-    "400-number": 400,
-    "401-inactive": 401,
-    "500": 500,
-    "401-none": 401,
+    "200": ("200", "", 200),
+    "200-ios": ("200", "?platform=ios", 200),
+    "200-web": ("200", "?platform=web", 200),
+    "400-missing": ("400-missing", "", 400),
+    "400-push": ("400-push", "?platform=android", 400),
+    "400-platform": ("200", "?platform=windows", 400),
+    "400-number": ("400-number", "", 400),
+    "401-inactive": ("401-inactive", "", 401),
+    "500": ("500", "", 500),
+    "401-none": ("401-none", "", 401),
 }
 
 
@@ -36,8 +41,8 @@ def _get(url: str, token: str | None) -> tuple[int, dict, dict]:
 
 def main(base_url: str, tokens: dict) -> int:
     failures = 0
-    for case, status in EXPECTED.items():
-        got, headers, body = _get(base_url + TOKEN_PATH, tokens.get(case))
+    for case, (user, query, status) in EXPECTED.items():
+        got, headers, body = _get(base_url + TOKEN_PATH + query, tokens.get(user))
         try:
             assert got == status, f"status {got}, expected {status}"
             assert headers.get("Cache-Control") == "no-store", "no Cache-Control: no-store"

@@ -23,7 +23,16 @@ from users.models import User  # noqa: E402
 
 def main() -> None:
     cases = {
-        "200": UserFactory(username="contract-ok"),
+        # Every platform's push credential: any platform the schema allows mints a token.
+        "200": UserFactory(
+            username="contract-ok",
+            organization=OrganizationFactory(
+                twilio_push_credential_sid_ios="CR" + "1" * 32,
+                twilio_push_credential_sid_ios_sandbox="CR" + "2" * 32,
+                twilio_push_credential_sid_android="CR" + "3" * 32,
+            ),
+        ),
+        "400-push": UserFactory(username="contract-no-android-push"),
         "400-missing": UserFactory(
             username="contract-missing", organization=OrganizationFactory(unconfigured=True)
         ),
