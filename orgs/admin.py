@@ -91,11 +91,17 @@ class OrganizationAdmin(admin.ModelAdmin):
                     "twilio_push_credential_sid_ios_sandbox",
                     "twilio_push_credential_sid_android",
                     "twilio_allowed_countries",
+                    "twilio_allow_voip",
                 ]
             },
         ),
         ("History", {"fields": ["created_at", "updated_at"]}),
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.viewer = request.user  # a class made for this request
+        return form
 
     api_key_secret_status = _secret_status("twilio_api_key_secret")
     auth_token_status = _secret_status("twilio_auth_token")

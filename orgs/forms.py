@@ -86,6 +86,7 @@ class OrganizationAdminForm(forms.ModelForm, SecretInputs):
             "twilio_push_credential_sid_ios_sandbox",
             "twilio_push_credential_sid_android",
             "twilio_allowed_countries",
+            "twilio_allow_voip",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -93,6 +94,33 @@ class OrganizationAdminForm(forms.ModelForm, SecretInputs):
         for name in SECRET_FIELDS:
             # The stored value is never handed to a widget, not even a password input.
             self.initial.pop(name, None)
+
+    viewer = None  # the admin's user, set by the ModelAdmin: may they see other organizations?
+
+    def clean_twilio_account_sid(self) -> str:
+        """One organization per Account SID; the other one is named to those who may see it."""
+        sid = self.cleaned_data["twilio_account_sid"]
+        if not sid:
+            return sid
+        other = (
+            Organization.objects.filter(twilio_account_sid=sid)
+            .exclude(pk=self.instance.pk)
+            .only("name")
+            .first()
+        )
+        if other is None:
+            return sid
+        if self.viewer is not None and self.viewer.has_perm("orgs.view_organization"):
+            raise forms.ValidationError(
+                f"Organization “{other.name}” already uses this Account SID. Each organization "
+                "needs its own Twilio account; use a subaccount for tenants that share a bill.",
+                code="account_sid_taken",
+            )
+        raise forms.ValidationError(
+            "Another organization already uses this Account SID. Each organization needs its "
+            "own Twilio account; use a subaccount for tenants that share a bill.",
+            code="account_sid_taken",
+        )
 
     def clean(self):
         cleaned = super().clean()

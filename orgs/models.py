@@ -80,6 +80,12 @@ class Organization(models.Model):
         help_text="Countries softphones may call, as ISO codes separated by commas (CA, US). "
         "Blank: the countries of the members' own Twilio numbers.",
     )
+    twilio_allow_voip = models.BooleanField(
+        "allow calls to VoIP numbers",
+        default=False,
+        help_text="Numbers that libphonenumber classes as VoIP. Off by default: their rates "
+        "and owners are hard to know, which toll fraud exploits.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -93,6 +99,14 @@ class Organization(models.Model):
                     twilio_token_ttl__gte=TOKEN_TTL_MIN, twilio_token_ttl__lte=TOKEN_TTL_MAX
                 ),
                 name="orgs_organization_token_ttl_range",
+            ),
+            # One organization per Twilio account: the webhooks find the organization by the
+            # AccountSid Twilio sends. Tenants that share a bill use Twilio subaccounts.
+            models.UniqueConstraint(
+                fields=["twilio_account_sid"],
+                condition=~models.Q(twilio_account_sid=""),
+                name="orgs_organization_account_sid_unique",
+                violation_error_message="Another organization already uses this Account SID.",
             ),
         ]
 

@@ -4,6 +4,7 @@ import logging
 
 import pytest
 from cryptography.fernet import Fernet
+from django.db import IntegrityError, transaction
 
 from orgs.fields import SealedSecret
 from orgs.models import Organization
@@ -16,7 +17,6 @@ from tests.webhooks import (
     auth_token_of,
     inbound_params,
     post,
-    post_signed,
     refused_checks,
     sign,
 )
@@ -65,16 +65,13 @@ def test_a_malformed_or_missing_account_is_forbidden_without_a_query(
     assert "AccountSid (none or malformed)" in caplog.text
 
 
-def test_an_account_shared_by_two_organizations_is_forbidden_and_logged_as_an_error(
-    client, org, params, caplog
-):
-    OrganizationFactory(twilio_account_sid=org.twilio_account_sid)
+def test_two_organizations_cannot_share_an_account(org):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OrganizationFactory(twilio_account_sid=org.twilio_account_sid)
 
-    assert_forbidden(post_signed(client, INBOUND_PATH, params, org=org))
-    assert refused_checks(caplog) == ["ambiguous_account"]
-    (record,) = [r for r in caplog.records if r.name == "calls.webhooks.apis"]
-    assert record.levelno == logging.ERROR
-    assert org.twilio_account_sid in record.getMessage()
+    # Organizations that have not set Twilio up yet share the blank Account SID.
+    OrganizationFactory(unconfigured=True)
+    OrganizationFactory(unconfigured=True)
 
 
 def test_an_organization_without_an_auth_token_is_forbidden(client, org, params, caplog):

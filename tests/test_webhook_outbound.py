@@ -183,3 +183,55 @@ def test_connected_and_refused_calls_are_logged_with_the_call_sid_only(dial, cap
         f"Outbound call CA{'1' * 32} connected for organization {org.pk}",
         f"Outbound call CA{'2' * 32} refused (COUNTRY_NOT_ALLOWED) for organization {org.pk}",
     ]
+
+
+class TestNumberTypes:
+    """Only landline, mobile and toll-free numbers: the kinds toll fraud uses are refused."""
+
+    @pytest.fixture
+    def org(self):
+        return OrganizationFactory(twilio_allowed_countries="CA,US,GB,DE")
+
+    @pytest.mark.parametrize(
+        "to",
+        [
+            "+447012345678",  # GB personal number (070)
+            "+447640123456",  # GB pager (076)
+            "+445512345678",  # GB UAN (055)
+            "+15002345678",  # US personal (500)
+            "+15332345678",  # US personal (533)
+            "+491371234567",  # DE shared cost (0137)
+            "+4970012345678",  # DE personal (0700)
+            "+4916412345",  # DE pager
+            "+4918500123456",  # DE UAN
+            "+4918012345",  # DE shared cost (0180)
+            "+49177991234567",  # DE voicemail access
+        ],
+    )
+    def test_numbers_of_other_kinds_are_refused(self, dial, to):
+        assert_refused(dial(to), Refusal.NUMBER_TYPE_NOT_ALLOWED.value)
+
+    @pytest.mark.parametrize(
+        "to",
+        [
+            "+442071838750",  # GB landline
+            "+447400123456",  # GB mobile
+            "+4915112345678",  # DE mobile
+            "+18005551234",  # US toll free
+            "+14165550123",  # CA fixed line or mobile
+        ],
+    )
+    def test_landline_mobile_and_toll_free_numbers_are_dialled(self, dial, to):
+        assert_dials_number(dial(to), number=to, caller_id=CALLER)
+
+    def test_voip_numbers_only_when_the_organization_allows_them(self, dial, org):
+        voip = "+445612345678"  # GB VoIP (056)
+        assert_refused(dial(voip), Refusal.NUMBER_TYPE_NOT_ALLOWED.value)
+
+        org.twilio_allow_voip = True
+        org.save()
+
+        assert_dials_number(dial(voip), number=voip, caller_id=CALLER)
+
+    def test_premium_rate_keeps_its_own_sentence(self, dial):
+        assert_refused(dial("+449012345678"), Refusal.PREMIUM_RATE.value)

@@ -1,13 +1,19 @@
 """Admin for users: Django's user admin plus organization and Twilio number."""
 
 import re
+from datetime import timedelta
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import timezone
+from django.utils.formats import date_format
 
+from orgs.models import Organization
 from users.models import User
 
 _DIGITS = re.compile(r"\D")
+# What a voice token was minted with: while it lives, changing these does not reach it.
+_TOKEN_FIELDS = {"twilio_phone_number", "organization", "is_active"}
 
 
 @admin.register(User)
@@ -37,3 +43,29 @@ class UserAdmin(DjangoUserAdmin):
         if len(digits) >= 4:
             results |= queryset.filter(twilio_phone_number__contains=digits)
         return results, may_have_duplicates
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and _TOKEN_FIELDS & set(form.changed_data):
+            self._warn_about_live_tokens(request, obj, form)
+
+    def _warn_about_live_tokens(self, request, user: User, form) -> None:
+        """Twilio cannot revoke an access token: say until when the old ones keep working."""
+        previous = form.initial.get("organization")
+        if previous is None:  # no organization before: no token could have been minted
+            return
+        ttl = (
+            Organization.objects.filter(pk=previous)
+            .values_list("twilio_token_ttl", flat=True)
+            .first()
+        )
+        if ttl is None:
+            return
+        until = timezone.localtime(timezone.now() + timedelta(seconds=ttl))
+        messages.warning(
+            request,
+            f"Voice tokens already given to {user} keep working until "
+            f"{date_format(until, 'DATETIME_FORMAT')} at the latest (the organization's token "
+            f"lifetime, {ttl} seconds): Twilio cannot revoke them, so the old softphone can "
+            "still place and receive calls as before until then.",
+        )

@@ -23,7 +23,7 @@ from calls.webhooks.twiml import Route, twiml_for
 logger = logging.getLogger(__name__)
 
 # Failures an administrator has to fix, rather than requests from someone who is not Twilio.
-_MISCONFIGURED = {"no_auth_token", "undecryptable_auth_token", "ambiguous_account"}
+_MISCONFIGURED = {"no_auth_token", "undecryptable_auth_token"}
 _CALL_SID = re.compile(r"\ACA[0-9a-f]{32}\Z")
 
 WebhookView = Callable[[HttpRequest, WebhookOrganization], Route]

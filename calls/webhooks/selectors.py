@@ -21,14 +21,22 @@ class WebhookOrganization:
     auth_token: SealedSecret | None = field(repr=False)
     allowed_countries: str
     incoming_allow: bool
+    allow_voip: bool = False
 
 
-def organizations_by_account_sid(account_sid: str) -> list[WebhookOrganization]:
-    """The organizations with this Account SID, at most two: enough to tell one from several."""
+def organization_by_account_sid(account_sid: str) -> WebhookOrganization | None:
+    """The organization with this Account SID, if any (a unique constraint allows one)."""
     organization_model = apps.get_model("orgs", "Organization")
     rows = (
         organization_model.objects.filter(twilio_account_sid=account_sid)
-        .order_by()
-        .values_list("pk", "twilio_auth_token", "twilio_allowed_countries", "twilio_incoming_allow")
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "twilio_auth_token",
+            "twilio_allowed_countries",
+            "twilio_incoming_allow",
+            "twilio_allow_voip",
+        )
     )
-    return [WebhookOrganization(*row) for row in rows[:2]]
+    row = rows.first()
+    return None if row is None else WebhookOrganization(*row)

@@ -18,6 +18,16 @@ CLIENT_PREFIX = "client:"  # how Twilio names a softphone in From: client:<ident
 # A + and digits, perhaps grouped as people write them; phonenumbers alone would also find a
 # number inside other text ("client:+1416...", "tel:+1416...") or spell out letters.
 _INTERNATIONAL = re.compile(r"\A\+[0-9][0-9 ().-]{0,30}\Z")
+# The kinds of number a softphone may dial. Personal, pager, UAN, shared-cost, voicemail-access
+# and unknown numbers are how toll fraud reaches premium rates without looking premium.
+_DIALLABLE = frozenset(
+    {
+        PhoneNumberType.FIXED_LINE,
+        PhoneNumberType.MOBILE,
+        PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        PhoneNumberType.TOLL_FREE,
+    }
+)
 
 
 class Refusal(Enum):
@@ -26,6 +36,10 @@ class Refusal(Enum):
     UNKNOWN_CALLER = "This softphone is not registered to anyone who may place calls."
     INVALID_NUMBER = "The number you dialled is not a valid international phone number."
     PREMIUM_RATE = "Calls to premium rate numbers are not allowed."
+    NUMBER_TYPE_NOT_ALLOWED = (
+        "Calls to that kind of number are not allowed. Only landline, mobile and toll free "
+        "numbers can be called."
+    )
     COUNTRY_NOT_ALLOWED = "Your organization does not allow calls to that country."
     NO_ONE_HERE = "Sorry, no one takes calls at this number. Goodbye."
     INCOMING_OFF = "Sorry, this number does not take incoming calls. Goodbye."
@@ -68,7 +82,7 @@ def outbound_call_route(
     if member is None or not member.is_active:
         return Refusal.UNKNOWN_CALLER
     allowed = frozenset(listed) or _countries_of(members, organization.id)
-    destination = _destination(to, allowed)
+    destination = _destination(to, allowed, allow_voip=organization.allow_voip)
     if isinstance(destination, Refusal):
         return destination
     return DialNumber(number=destination, caller_id=member.phone_number)
@@ -97,13 +111,16 @@ def _caller_number(caller: str) -> str | None:
         return None
 
 
-def _destination(to: str, allowed: frozenset[str]) -> str | Refusal:
+def _destination(to: str, allowed: frozenset[str], *, allow_voip: bool) -> str | Refusal:
     """The dialled number in E.164, or why it may not be dialled."""
     parsed = _parse(to)
     if parsed is None:
         return Refusal.INVALID_NUMBER
-    if phonenumbers.number_type(parsed) == PhoneNumberType.PREMIUM_RATE:
+    kind = phonenumbers.number_type(parsed)
+    if kind == PhoneNumberType.PREMIUM_RATE:
         return Refusal.PREMIUM_RATE
+    if kind not in _DIALLABLE and not (allow_voip and kind == PhoneNumberType.VOIP):
+        return Refusal.NUMBER_TYPE_NOT_ALLOWED
     if phonenumbers.region_code_for_number(parsed) not in allowed:
         return Refusal.COUNTRY_NOT_ALLOWED
     return phonenumbers.format_number(parsed, PhoneNumberFormat.E164)

@@ -9,7 +9,7 @@ from twilio.request_validator import RequestValidator
 
 from calls.webhooks.conf import webhook_settings
 from calls.webhooks.exceptions import WebhookForbidden
-from calls.webhooks.selectors import WebhookOrganization, organizations_by_account_sid
+from calls.webhooks.selectors import WebhookOrganization, organization_by_account_sid
 from orgs.crypto import SecretDecryptionError
 
 logger = logging.getLogger(__name__)
@@ -52,12 +52,10 @@ def loggable_account_sid(request: HttpRequest) -> str:
 def _organization(account_sid: str) -> WebhookOrganization:
     if not _ACCOUNT_SID.match(account_sid):
         raise WebhookForbidden("unknown_account")
-    found = organizations_by_account_sid(account_sid)
-    if not found:
+    found = organization_by_account_sid(account_sid)
+    if found is None:
         raise WebhookForbidden("unknown_account")
-    if len(found) > 1:
-        raise WebhookForbidden("ambiguous_account")
-    return found[0]
+    return found
 
 
 @sensitive_variables()
