@@ -20,23 +20,26 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)  ## Create the virtualenv and install the project with its dev tools.
 
+# Development mode, said explicitly: without DJANGO_DEBUG=true the project is in production mode.
+DEV := DJANGO_DEBUG=true
+
 migrate: install
-	$(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py migrate --noinput
 
 seed: migrate  ## Create the demo organization and user; print a curl with a bearer token.
-	$(BIN)/python manage.py seed_demo --base-url http://$(HOST):$(PORT)
+	$(DEV) $(BIN)/python manage.py seed_demo --base-url http://$(HOST):$(PORT)
 
 run: seed  ## Install, migrate, seed the demo data and serve on http://127.0.0.1:2212.
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 serve: install  ## Production server (gunicorn); needs the production environment (README).
 	DJANGO_DEBUG=false $(BIN)/gunicorn -c tether_relay/gunicorn.conf.py tether_relay.wsgi
 
 test: install  ## Run the whole suite (SQLite, or the database DATABASE_URL names).
-	$(BIN)/python -m pytest
+	$(DEV) $(BIN)/python -m pytest
 
 openapi: install  ## Regenerate the committed OpenAPI document, openapi.yaml.
-	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file openapi.yaml
+	$(DEV) $(BIN)/python manage.py spectacular --validate --fail-on-warn --file openapi.yaml
 
 contract: install  ## Fuzz a live server with schemathesis against the contract and openapi.yaml.
 	bash tests/contract_run/run.sh

@@ -1,5 +1,6 @@
 """The token endpoint: GET /api/calls/token/twilio."""
 
+from django.core.exceptions import SuspiciousOperation
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
@@ -10,7 +11,7 @@ from rest_framework.views import APIView
 
 from calls.audit import token_request_audit
 from calls.authentication import VoiceCallerAuthentication
-from calls.exceptions import UnknownPlatform
+from calls.exceptions import MalformedQuery, UnknownPlatform
 from calls.handlers import calls_exception_handler
 from calls.serializers import (
     ErrorSerializer,
@@ -37,7 +38,10 @@ PLATFORM_PARAMETER = OpenApiParameter(
 
 def _platform(request: Request) -> str | None:
     """The one ``platform`` asked for, or None; anything else is UnknownPlatform."""
-    values = request.query_params.getlist("platform")
+    try:
+        values = request.query_params.getlist("platform")
+    except SuspiciousOperation:  # more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
+        raise MalformedQuery() from None
     if not values:
         return None
     if len(values) > 1 or values[0] not in PLATFORM_PUSH_FIELDS:

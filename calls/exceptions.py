@@ -40,6 +40,14 @@ class UnknownPlatform(APIException):
     default_code = "UNKNOWN_PLATFORM"
 
 
+class MalformedQuery(APIException):
+    """A query string Django refuses to read, such as one with too many fields."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = _("Malformed query string")
+    default_code = "MALFORMED_QUERY"
+
+
 class TokenGenerationFailed(APIException):
     """Minting failed on the server's side; the cause is logged, never returned."""
 

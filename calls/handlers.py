@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from calls.exceptions import (
+    MalformedQuery,
     NoTwilioNumber,
     TokenGenerationFailed,
     TwilioCredentialsMissing,
@@ -39,7 +40,7 @@ def _envelope(exc) -> dict:
         return TokenErrorSerializer(
             {"error": exc.detail, "code": exc.default_code, "missing": exc.missing}
         ).data
-    if isinstance(exc, NoTwilioNumber | UnknownPlatform):
+    if isinstance(exc, NoTwilioNumber | UnknownPlatform | MalformedQuery):
         return TokenErrorSerializer({"error": exc.detail, "code": exc.default_code}).data
     if isinstance(exc, TokenGenerationFailed):
         return ErrorSerializer({"error": exc.detail}).data

@@ -5,10 +5,10 @@ from http import HTTPStatus
 import pytest
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from tests.contract import assert_matches_project_schema
 from tests.factories import UserFactory
+from tether_relay.signin.services import session_start
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def credentials() -> dict:
     user = UserFactory()
     return {
         "/api/auth/token": {"username": user.username, "password": "correct-horse-battery-staple"},
-        "/api/auth/token/refresh": {"refresh": str(RefreshToken.for_user(user))},
+        "/api/auth/token/refresh": {"refresh": session_start(user=user).refresh},
     }
 
 

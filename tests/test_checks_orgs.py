@@ -67,6 +67,7 @@ def test_the_check_is_registered_by_the_app(settings):
 def test_manage_py_check_stops_on_bad_settings():
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "DATABASE_URL"}}
     env.update(
+        DJANGO_DEBUG="true",
         DATABASE_URL="sqlite:///:memory:",
         FIELD_ENCRYPTION_KEYS=f"{GOOD_KEY},not-a-fernet-key",
         TOKEN_THROTTLE_RATE="sixty a minute",

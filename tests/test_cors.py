@@ -132,3 +132,30 @@ def test_other_paths_get_no_cors_headers(client, path):
 def test_never_a_wildcard(settings):
     assert not getattr(settings, "CORS_ALLOW_ALL_ORIGINS", False)
     assert settings.CORS_ALLOW_CREDENTIALS is False
+
+
+def test_a_preflight_is_never_cached_either(client):
+    assert _preflight(client, TOKEN_URL)["Cache-Control"] == "no-store"
+
+
+def test_a_page_may_read_retry_after_and_www_authenticate(client):
+    response = client.get(TOKEN_URL, HTTP_ORIGIN=APP)
+
+    exposed = {h.strip().lower() for h in response["Access-Control-Expose-Headers"].split(",")}
+    assert {"retry-after", "www-authenticate"} <= exposed
+
+
+def test_listed_origins_are_read_as_browsers_send_them(monkeypatch):
+    import importlib
+
+    from tether_relay import settings as project_settings
+
+    monkeypatch.setenv(
+        "CORS_ALLOWED_ORIGINS", " HTTPS://App.Example.com/ ,http://localhost:5173\r,"
+    )
+    reloaded = importlib.reload(project_settings)
+    try:
+        assert reloaded.CORS_ALLOWED_ORIGINS == ["https://app.example.com", "http://localhost:5173"]
+    finally:
+        monkeypatch.delenv("CORS_ALLOWED_ORIGINS")
+        importlib.reload(project_settings)

@@ -16,6 +16,8 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "relay.example.com",
     "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     "JWT_SIGNING_KEY": "production-jwt-signing-key-" + "x" * 30,
+    # Shared by every process; check --deploy does not connect to it.
+    "CACHE_URL": "redis://127.0.0.1:6379/0",
 }
 _OURS = {
     *PRODUCTION_ENV,
@@ -40,11 +42,31 @@ def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:
     )
 
 
-def test_development_mode_starts_with_no_environment():
-    result = _manage("check", env={})
+def test_development_mode_is_asked_for_and_needs_nothing_else():
+    result = _manage("check", env={"DJANGO_DEBUG": "true"})
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_with_no_environment_the_server_refuses_to_start_naming_a_missing_secret():
+    result = _manage("check", env={})
+
+    assert result.returncode != 0
+    assert "Set the DJANGO_SECRET_KEY environment variable" in result.stderr
+
+
+@pytest.mark.parametrize("cache_url", ["locmemcache://", "dummycache://", None])
+def test_production_refuses_a_cache_that_each_process_keeps_to_itself(cache_url):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "CACHE_URL"}
+    if cache_url:
+        env["CACHE_URL"] = cache_url
+
+    result = _manage("check", "--deploy", env=env)
+
+    assert result.returncode != 0
+    assert "tether_relay.E001" in result.stderr
+    assert "Set CACHE_URL" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -184,3 +184,16 @@ def test_no_edge_without_such_a_region(api_client, region):
     body = _get(api_client, user).json()
 
     assert set(body) == {"token", "identity", "userId", "expiresAt"}
+
+
+def test_a_query_string_with_too_many_fields_is_a_400(api_client, mobile_org):
+    user = UserFactory(organization=mobile_org)
+    query = "?platform=web&" + "&".join(f"f{i}=1" for i in range(1001))
+
+    response = _get(api_client, user, query)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert assert_matches_contract(response) == {
+        "error": "Malformed query string",
+        "code": "MALFORMED_QUERY",
+    }

@@ -1,8 +1,8 @@
 """Settings for the Tether Relay host project, read from the environment (12-factor).
 
-With ``DJANGO_DEBUG`` unset the project runs in development mode and needs no environment
-at all. With ``DJANGO_DEBUG=false`` it is in production mode: every secret must be set, and a
-missing one stops start-up with an error that names the variable.
+With ``DJANGO_DEBUG=true`` the project runs in development mode and needs no other
+environment. Otherwise (``DJANGO_DEBUG`` unset or false) it is in production mode: every secret
+must be set, and a missing one stops start-up with an error that names the variable.
 """
 
 from datetime import timedelta
@@ -15,7 +15,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Production unless told otherwise: a server started with no environment refuses to start,
+# naming the secrets it lacks, rather than serving with keys published in this file.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 PRODUCTION = not DEBUG
 
 # Development-only fallbacks. Production mode never uses them: env() without a default raises
@@ -58,18 +60,20 @@ INSTALLED_APPS = [
     "corsheaders",
     "rest_framework",
     "rest_framework_simplejwt",
-    "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "phonenumber_field",
     "orgs",
     "users",
     "calls",
+    "tether_relay.signin",
 ]
 
 MIDDLEWARE = [
     # First: it answers preflights, and adds its headers to every answer below it, errors too.
-    "corsheaders.middleware.CorsMiddleware",
+    "tether_relay.cors.CorsMiddleware",
+    # Inside CORS, so that its JSON answers carry the CORS headers too.
+    "tether_relay.api_errors.ApiJsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,11 +147,18 @@ STATICFILES_DIRS = [BASE_DIR / "tether_relay" / "static"]
 
 # CORS (django-cors-headers), for softphone pages and apps served from other origins. Only the
 # listed origins, only the token and sign-in APIs, no cookies: a bearer token needs none.
-CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+# Origins as browsers send them: no white space (a CRLF .env), no trailing slash, lower case.
+CORS_ALLOWED_ORIGINS = [
+    origin.strip().rstrip("/").lower()
+    for origin in env.list("CORS_ALLOWED_ORIGINS", default=[])
+    if origin.strip()
+]
 CORS_URLS_REGEX = r"^/api/(calls|auth)/"
 CORS_ALLOW_METHODS = ["GET", "POST"]
 CORS_ALLOW_HEADERS = ["authorization", "content-type"]
 CORS_ALLOW_CREDENTIALS = False
+# So that a page can read how long to wait, and why it was refused.
+CORS_EXPOSE_HEADERS = ["Retry-After", "WWW-Authenticate"]
 CORS_PREFLIGHT_MAX_AGE = env.int("CORS_PREFLIGHT_MAX_AGE", default=600)
 
 # The softphone page's API, when it is not the page's own origin (an absolute URL).
@@ -162,7 +173,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["tether_relay.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Proxies in front of the app whose X-Forwarded-For entries are trusted (0: none, so a
     # client cannot choose the address it is logged and counted under).
@@ -206,6 +217,14 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Sign-in (tether_relay.signin): one sign-in lasts at most this long, whatever the rotations;
+# failed sign-ins are limited per username and per client address, in the shared cache.
+SIGNIN_SESSION_MAX_AGE = timedelta(seconds=env.int("JWT_SESSION_MAX_AGE", default=30 * 86_400))
+SIGNIN_REFRESH_REUSE_WINDOW = env.float("JWT_REFRESH_REUSE_WINDOW", default=10.0)
+SIGNIN_FAILURES_PER_USERNAME = env.int("SIGNIN_FAILURES_PER_USERNAME", default=10)
+SIGNIN_FAILURES_PER_ADDRESS = env.int("SIGNIN_FAILURES_PER_ADDRESS", default=30)
+SIGNIN_FAILURE_WINDOW = env.int("SIGNIN_FAILURE_WINDOW", default=900)
+
 SIMPLE_JWT = {
     "ALGORITHM": "HS256",
     "SIGNING_KEY": JWT_SIGNING_KEY,
@@ -214,8 +233,6 @@ SIMPLE_JWT = {
     "LEEWAY": timedelta(seconds=10),
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=5),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=1),
-    "ROTATE_REFRESH_TOKENS": True,
-    "BLACKLIST_AFTER_ROTATION": True,
     "AUTH_HEADER_TYPES": ("Bearer",),
     "UPDATE_LAST_LOGIN": False,
 }

@@ -5,14 +5,21 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from tether_relay import health, softphone
-from tether_relay.auth_views import TokenObtainPairView, TokenRefreshView
+from tether_relay.signin.views import (
+    LogoutView,
+    TokenObtainPairView,
+    TokenRefreshView,
+    admin_login,
+)
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("admin/login/", admin_login),  # the failure limits, then the admin's own view
     path("admin/", admin.site.urls),
     path("api/auth/token", TokenObtainPairView.as_view(), name="token-obtain"),
     path("api/auth/token/refresh", TokenRefreshView.as_view(), name="token-refresh"),
+    path("api/auth/logout", LogoutView.as_view(), name="logout"),
     path("api/calls/", include("calls.urls")),
     path("api/webhook/calls/", include("calls.webhooks.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -9,6 +9,9 @@
   let device = null;
   let call = null;
   let pending = null; // an incoming call not yet answered
+  let connecting = false; // an outgoing call asked for and not yet answered by the SDK
+  const API_TIMEOUT_MS = 10000;
+  const CONNECT_TIMEOUT_MS = 20000;
 
   function say(text) {
     $("message").textContent = text;
@@ -26,17 +29,37 @@
 
   function callState(text) {
     $("call-state").textContent = text;
-    $("hang-up").disabled = call === null;
-    $("call").disabled = call !== null;
+    const busy = call !== null || connecting;
+    $("hang-up").disabled = !busy;
+    $("call").disabled = busy;
+  }
+
+  // fetch() against the API, given up after API_TIMEOUT_MS; a network failure (the API down,
+  // or this page's origin not allowed by its CORS settings) says so in words.
+  async function apiFetch(path, options) {
+    try {
+      return await fetch(api + path, { ...options, signal: AbortSignal.timeout(API_TIMEOUT_MS) });
+    } catch (error) {
+      const why = error.name === "TimeoutError" ? "it did not answer in time" : "network error, or this page's origin is not allowed";
+      throw new Error(`Could not reach the API at ${api || location.origin} (${why}).`);
+    }
   }
 
   async function postJson(path, body) {
-    const response = await fetch(api + path, {
+    const response = await apiFetch(path, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body),
     });
     return { status: response.status, body: await response.json().catch(() => ({})) };
+  }
+
+  function explain(body, status) {
+    if (body.code === "TWILIO_CREDENTIALS_MISSING" && body.missing) {
+      const unset = Object.keys(body.missing).filter((name) => body.missing[name]);
+      return `Your organization's Twilio set-up is incomplete (unset: ${unset.join(", ")}).`;
+    }
+    return `${body.code || "error"}: ${body.error || body.detail || `HTTP ${status}`}`;
   }
 
   async function signIn(username, password) {
@@ -60,7 +83,7 @@
   // A voice token for this browser; the access token is refreshed once if it has expired.
   async function voiceToken() {
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      const response = await fetch(api + "/api/calls/token/twilio?platform=web", {
+      const response = await apiFetch("/api/calls/token/twilio?platform=web", {
         headers: { Authorization: `Bearer ${session.access}` },
       });
       const body = await response.json().catch(() => ({}));
@@ -71,7 +94,7 @@
         await refreshAccess();
         continue;
       }
-      throw new Error(`${body.code || "error"}: ${body.error || `HTTP ${response.status}`}`);
+      throw new Error(explain(body, response.status));
     }
     throw new Error("no voice token");
   }
@@ -87,7 +110,17 @@
     return error && error.code ? `${error.code} ${error.message}` : String(error);
   }
 
+  function stopDevice() {
+    if (device) {
+      device.destroy();
+      device = null;
+    }
+    call = pending = null;
+    connecting = false;
+  }
+
   function startDevice(minted) {
+    stopDevice(); // never two Devices: the old one would stay registered as its user
     if (typeof Twilio === "undefined" || !Twilio.Device) {
       deviceState("error", "the Twilio Voice SDK did not load");
       return;
@@ -153,6 +186,11 @@
 
   $("sign-in").addEventListener("submit", async (event) => {
     event.preventDefault();
+    const button = $("sign-in").querySelector("button");
+    if (button.disabled) {
+      return; // a sign-in is already on its way
+    }
+    button.disabled = true;
     say("Signing in…");
     try {
       await signIn($("username").value, $("password").value);
@@ -166,22 +204,51 @@
       startDevice(minted);
     } catch (error) {
       say(error.message);
+    } finally {
+      button.disabled = false;
     }
   });
 
   $("dial").addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (!device) {
+    if (!device || call || connecting) {
       return;
     }
+    connecting = true;
+    callState("connecting");
+    // The SDK's connect() waits for Twilio's signalling, which may never answer.
+    const timeout = setTimeout(() => {
+      if (connecting) {
+        connecting = false;
+        device.disconnectAll();
+        callState("error: Twilio could not be reached to place the call");
+      }
+    }, CONNECT_TIMEOUT_MS);
     try {
-      follow(await device.connect({ params: { To: $("number").value } }));
+      const placed = await device.connect({ params: { To: $("number").value } });
+      if (connecting) {
+        connecting = false;
+        follow(placed);
+      } else {
+        placed.disconnect(); // given up on, or hung up, before it connected
+      }
     } catch (error) {
+      connecting = false;
       callState(`error: ${twilioError(error)}`);
+    } finally {
+      clearTimeout(timeout);
     }
   });
 
-  $("hang-up").addEventListener("click", () => call && call.disconnect());
+  $("hang-up").addEventListener("click", () => {
+    if (call) {
+      call.disconnect();
+    } else if (connecting) {
+      connecting = false;
+      device.disconnectAll();
+      callState("cancelled");
+    }
+  });
 
   $("answer").addEventListener("click", () => {
     if (pending) {
@@ -199,10 +266,8 @@
   });
 
   $("sign-out").addEventListener("click", () => {
-    if (device) {
-      device.destroy();
-      device = null;
-    }
+    stopDevice();
+    callState("none");
     session.access = session.refresh = null;
     show("session", false);
     show("dial", false);

@@ -33,7 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError("seed_demo only runs in development mode (DJANGO_DEBUG unset).")
+            raise CommandError("seed_demo only runs in development mode (DJANGO_DEBUG=true).")
         user, password = self._seed()
         access = AccessToken.for_user(user)
         base = options["base_url"].rstrip("/")
