@@ -63,11 +63,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(*, env: dict[str, str], port: int, log: Path) -> Iterator[str]:
+def gunicorn(*, env: dict[str, str], port: int, log: Path, workers: int = 1) -> Iterator[str]:
     """Serve the project on ``127.0.0.1:port`` until the block ends; yields the base URL."""
     base_url = f"http://127.0.0.1:{port}"
     command = [str(BIN / "gunicorn"), "tether_relay.wsgi:application"]
-    command += ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"]
     with log.open("w") as output:
         server = subprocess.Popen(  # noqa: S603 - gunicorn from this virtualenv, fixed arguments
             command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
