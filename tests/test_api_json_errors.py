@@ -98,3 +98,11 @@ def test_the_rest_of_the_host_keeps_djangos_pages(client, path, admin_user):
 
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("body", ["[]", "42", '"ada"', "null", '{"username": ["ada"]}'])
+def test_a_sign_in_body_of_another_shape_is_a_400(client, body):
+    response = client.post("/api/auth/token", body, content_type="application/json")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response["Content-Type"] == "application/json"

@@ -102,7 +102,8 @@ class TokenObtainPairView(_AuthView):
     serializer_class = TokenObtainSerializer
 
     def post(self, request, *args, **kwargs) -> Response:
-        limits = SignInLimits.of(request, request.data.get(get_user_model().USERNAME_FIELD))
+        data = request.data if isinstance(request.data, dict) else {}
+        limits = SignInLimits.of(request, data.get(get_user_model().USERNAME_FIELD))
         if over := limits.over():
             raise Throttled(wait=over.wait)
         serializer = self.get_serializer(data=request.data)
