@@ -20,10 +20,11 @@ django.setup()
 
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import transaction  # noqa: E402
-from rest_framework_simplejwt.tokens import AccessToken, RefreshToken  # noqa: E402
+from rest_framework_simplejwt.tokens import AccessToken  # noqa: E402
 
 from orgs.models import Organization  # noqa: E402
 from tests.factories import OrganizationFactory, UserFactory  # noqa: E402
+from tether_relay.signin.services import session_start  # noqa: E402
 
 # Each phase has users of its own, so that phase 1 exhausting one user's limit starves no
 # later phase; a pool is large enough that steady load keeps each member under the limit.
@@ -62,7 +63,8 @@ def seed() -> dict:
     tokens["credentials"] = _tokens(changing, POOL_SIZE)
     # Refresh tokens for phase 2, one per app server: each succeeds once, then is blacklisted.
     refresher = UserFactory(password=make_password(None))
-    refresh = [str(RefreshToken.for_user(refresher)) for _ in range(REFRESH_TOKENS)]
+    # One sign-in each: every probe spends its own refresh token.
+    refresh = [session_start(user=refresher).refresh for _ in range(REFRESH_TOKENS)]
     return {"tokens": tokens, "refresh": refresh, "organization": changing.pk, "credentials": old}
 
 
