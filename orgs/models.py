@@ -17,6 +17,17 @@ class TwilioRegion(models.TextChoices):
     AU1 = "au1", "AU1 (Australia)"
 
 
+def _push_credential_field(label: str, help_text: str) -> models.CharField:
+    """An optional Twilio push Credential SID (``CR…``)."""
+    return models.CharField(
+        label,
+        max_length=34,
+        blank=True,
+        validators=[validators.validate_push_credential_sid],
+        help_text=help_text,
+    )
+
+
 class Organization(models.Model):
     """A tenant. Its Twilio fields may stay blank until the organization sets Twilio up."""
 
@@ -44,33 +55,21 @@ class Organization(models.Model):
         choices=TwilioRegion.choices,
         help_text="Leave blank for Twilio's default region (US1).",
     )
-    twilio_push_credential_sid = models.CharField(
+    twilio_push_credential_sid = _push_credential_field(
         "push credential SID",
-        max_length=34,
-        blank=True,
-        validators=[validators.validate_push_credential_sid],
-        help_text="The Credential that signs pushes for tokens asked for without a platform.",
+        "The Credential that signs pushes for tokens asked for without a platform.",
     )
-    twilio_push_credential_sid_ios = models.CharField(
+    twilio_push_credential_sid_ios = _push_credential_field(
         "iOS push credential SID",
-        max_length=34,
-        blank=True,
-        validators=[validators.validate_push_credential_sid],
-        help_text="APNs production Credential, for tokens asked for with platform=ios.",
+        "APNs production Credential, for tokens asked for with platform=ios.",
     )
-    twilio_push_credential_sid_ios_sandbox = models.CharField(
+    twilio_push_credential_sid_ios_sandbox = _push_credential_field(
         "iOS sandbox push credential SID",
-        max_length=34,
-        blank=True,
-        validators=[validators.validate_push_credential_sid],
-        help_text="APNs sandbox Credential for development builds, with platform=ios-sandbox.",
+        "APNs sandbox Credential for development builds, with platform=ios-sandbox.",
     )
-    twilio_push_credential_sid_android = models.CharField(
+    twilio_push_credential_sid_android = _push_credential_field(
         "Android push credential SID",
-        max_length=34,
-        blank=True,
-        validators=[validators.validate_push_credential_sid],
-        help_text="FCM Credential, for tokens asked for with platform=android.",
+        "FCM Credential, for tokens asked for with platform=android.",
     )
     twilio_auth_token = EncryptedTextField("Auth Token")
     twilio_allowed_countries = CountryCodesField(
