@@ -7,6 +7,7 @@ a secret or the Authorization header.
 import hashlib
 import json
 import logging
+import uuid
 from datetime import UTC, datetime
 
 from rest_framework.settings import api_settings
@@ -25,15 +26,20 @@ def token_request_audit(*, request, response, caller, minted) -> None:
 
     ``caller`` is the authenticated VoiceCaller, or None when authentication did not succeed;
     ``minted`` the MintedToken the response carries, or None. ``TOKEN_ISSUED`` only with a
-    token: Twilio's jti (``SK…-<second>``) repeats for tokens of one API key minted in the same
-    second, so ``token_sha256`` (a digest, never the token) tells each issuance apart.
+    token in the body (a HEAD request's token is made but never sent). Twilio's jti
+    (``SK…-<second>``) repeats for tokens of one API key minted in the same second;
+    ``token_sha256`` (a digest, never the token) names the token itself, and ``request_id``
+    each line, even for a token minted twice in one second, byte for byte the same.
     """
+    if request.method == "HEAD":
+        minted = None
     if not logger.isEnabledFor(logging.INFO):
         return
     authenticated = bool(getattr(caller, "is_authenticated", False))
     data = response.data if isinstance(response.data, dict) else {}
     entry = {
         "event": "voice_token",
+        "request_id": uuid.uuid4().hex,
         "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
         "status": response.status_code,
         "outcome": ISSUED if minted is not None else _outcome(data, response),

@@ -27,6 +27,7 @@ def test_malformed_or_deeply_nested_json_is_a_json_400(client, path, body):
         ("/api/nothing-here", {"detail": "Not Found", "code": "not_found"}),
         ("/api/calls/nothing-here", {"success": False, "error": "Not Found", "code": "not_found"}),
         ("/api/auth/", {"detail": "Not Found", "code": "not_found"}),
+        ("/api", {"detail": "Not Found", "code": "not_found"}),
     ],
 )
 def test_an_unknown_api_path_is_a_json_404(client, path, shape):
@@ -105,4 +106,19 @@ def test_a_sign_in_body_of_another_shape_is_a_400(client, body):
     response = client.post("/api/auth/token", body, content_type="application/json")
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("post", "/api/schema/", HTTPStatus.METHOD_NOT_ALLOWED),
+        ("options", "/api/docs/", HTTPStatus.METHOD_NOT_ALLOWED),
+        ("get", "/api/schema/?format=xml", HTTPStatus.NOT_FOUND),
+    ],
+)
+def test_the_schema_and_its_page_answer_errors_as_json(client, method, path, status):
+    response = getattr(client, method)(path)
+
+    assert response.status_code == status
     assert response["Content-Type"] == "application/json"

@@ -117,3 +117,23 @@ def test_tokens_of_one_organization_in_the_same_second_are_told_apart(get_token,
     assert [e["token_sha256"] for e in entries] == [
         hashlib.sha256(body["token"].encode()).hexdigest()[:32] for body in bodies
     ]
+
+
+def test_a_head_request_sends_no_token_and_is_not_an_issuance(api_client, user, audit):
+    response = api_client.head("/api/calls/token/twilio", **bearer(user))
+
+    [entry] = audit()
+    assert response.status_code == HTTPStatus.OK
+    assert response.content == b""
+    assert entry["outcome"] == "NO_TOKEN"
+    assert entry["token_sha256"] is None
+
+
+def test_every_line_has_its_own_request_id_even_for_the_same_token(get_token, user, audit):
+    with freeze_time_seconds():
+        tokens = {get_token(user).json()["token"] for _ in range(3)}
+
+    entries = audit()
+    assert len(tokens) == 1  # one user, one second: the same claims, the same token
+    assert len({e["token_sha256"] for e in entries}) == 1
+    assert len({e["request_id"] for e in entries}) == 3

@@ -53,10 +53,16 @@ def test_with_no_environment_the_server_refuses_to_start_naming_a_missing_secret
     result = _manage("check", env={})
 
     assert result.returncode != 0
-    assert "Set the DJANGO_SECRET_KEY environment variable" in result.stderr
+    assert (
+        "Set the DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, FIELD_ENCRYPTION_KEYS and "
+        "JWT_SIGNING_KEY environment variables" in result.stderr
+    )
 
 
-@pytest.mark.parametrize("cache_url", ["locmemcache://", "dummycache://", None])
+@pytest.mark.parametrize(
+    "cache_url",
+    ["locmemcache://", "dummycache://", "filecache:///tmp/relay-cache", "dbcache://cache", None],
+)
 def test_production_refuses_a_cache_that_each_process_keeps_to_itself(cache_url):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "CACHE_URL"}
     if cache_url:

@@ -147,3 +147,56 @@ def test_the_admin_login_still_signs_in(client):
 
     assert response.status_code == HTTPStatus.FOUND
     assert client.get("/admin/").status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        " bob",
+        "bob ",
+        "\tbob",
+        "\u00a0bob",
+        "\u3000bob",
+        "bob\u2003",
+        "\uff22\uff2f\uff22",
+        "\uff42ob",
+    ],
+)
+def test_the_username_limit_covers_every_spelling_that_signs_in_as_the_user(
+    api_client, settings, spelling
+):
+    settings.SIGNIN_FAILURES_PER_USERNAME = 3
+    UserFactory(username="bob")
+    for n in range(3):
+        _sign_in(api_client, "bob", "wrong", f"198.51.100.{n}")
+
+    assert _sign_in(api_client, spelling, PASSWORD, "192.0.2.1").status_code == 429
+
+
+def test_a_number_as_username_counts_as_its_text(api_client, settings):
+    settings.SIGNIN_FAILURES_PER_USERNAME = 3
+    UserFactory(username="12345")
+    for n in range(3):
+        response = api_client.post(
+            "/api/auth/token",
+            {"username": 12345, "password": "wrong"},
+            format="json",
+            REMOTE_ADDR=f"198.51.100.{n}",
+        )
+        assert response.status_code == 401
+
+    assert _sign_in(api_client, "12345", PASSWORD, "192.0.2.1").status_code == 429
+
+
+@pytest.mark.parametrize(
+    "spelling", [" admin", "admin ", "\uff41\uff44\uff4d\uff49\uff4e", "ADMIN"]
+)
+def test_the_admin_limit_covers_every_spelling_too(client, settings, spelling):
+    settings.SIGNIN_FAILURES_PER_USERNAME = 2
+    UserFactory(username="admin", is_staff=True, is_superuser=True)
+    for _ in range(2):
+        client.post("/admin/login/", {"username": "admin", "password": "wrong"})
+
+    response = client.post("/admin/login/", {"username": spelling, "password": PASSWORD})
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS

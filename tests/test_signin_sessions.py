@@ -173,11 +173,13 @@ def test_a_deleted_users_refresh_is_user_not_found(sign_in, refresh, member):
     assert response.json()["code"] == "user_not_found"
 
 
-def test_an_inactive_users_refresh_is_refused(sign_in, refresh, member):
+def test_deactivation_ends_the_sign_in_for_good(sign_in, refresh, member):
     token = sign_in()["refresh"]
     type(member).objects.filter(pk=member.pk).update(is_active=False)
 
     assert refresh(token).json()["code"] == "user_inactive"
+    type(member).objects.filter(pk=member.pk).update(is_active=True)
+    assert refresh(token).json()["code"] == "session_ended"
 
 
 def test_a_refresh_token_from_simplejwt_alone_is_not_accepted(refresh, member):

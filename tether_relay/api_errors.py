@@ -21,6 +21,7 @@ _CODES = {
     403: "permission_denied",
     404: "not_found",
     405: "method_not_allowed",
+    406: "not_acceptable",
     413: "request_too_large",
     500: "server_error",
 }
@@ -37,12 +38,12 @@ class ApiJsonErrorsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path_info.startswith(API_PREFIX):
+        if not (request.path_info + "/").startswith(API_PREFIX):
             return self.get_response(request)
         if _too_large(request):
             return _envelope(request, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         response = self.get_response(request)
-        if response.status_code >= 400 and _is_html(response):
+        if response.status_code >= 400 and _is_not_ours(response):
             return _envelope(request, HTTPStatus(response.status_code), response)
         return response
 
@@ -56,8 +57,11 @@ def _too_large(request: HttpRequest) -> bool:
     return limit is not None and length > limit
 
 
-def _is_html(response: HttpResponse) -> bool:
-    return response.get("Content-Type", "").startswith("text/html")
+def _is_not_ours(response: HttpResponse) -> bool:
+    """An error body that is neither JSON nor the webhooks' plain text: Django's HTML page, or
+    an error rendered as the schema view's YAML."""
+    content_type = response.get("Content-Type", "")
+    return not content_type.startswith(("application/json", "text/plain"))
 
 
 def _envelope(request, status: HTTPStatus, original: HttpResponse | None = None) -> JsonResponse:

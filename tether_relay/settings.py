@@ -27,6 +27,21 @@ _DEV_JWT_SIGNING_KEY = "development-only-jwt-signing-key-never-use-in-production
 _DEV_FIELD_ENCRYPTION_KEY = "ZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXktMDAwMDA="
 
 
+# What production mode cannot start without; all of them are named when any is missing.
+_REQUIRED = (
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "FIELD_ENCRYPTION_KEYS",
+    "JWT_SIGNING_KEY",
+)
+if PRODUCTION and (_missing := [name for name in _REQUIRED if not env.str(name, default="")]):
+    _names = ", ".join(_missing[:-1]) + " and " + _missing[-1] if len(_missing) > 1 else _missing[0]
+    raise ImproperlyConfigured(
+        f"Set the {_names} environment variable{'s' if len(_missing) > 1 else ''} "
+        "(production mode; DJANGO_DEBUG=true is development mode)."
+    )
+
+
 def _secret(name: str, dev_default):
     """A secret from the environment: required in production, defaulted in development."""
     if PRODUCTION:
@@ -127,6 +142,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 
 AUTH_USER_MODEL = "users.User"
+# The admin's sessions: on the server, keyed by a digest of the cookie (tether_relay.sessions).
+SESSION_ENGINE = "tether_relay.sessions"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -12,6 +12,8 @@ from tether_relay.signin.views import (
     admin_login,
 )
 
+_READ = ["get", "head"]  # the schema and its page only answer reads
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
@@ -22,7 +24,11 @@ urlpatterns = [
     path("api/auth/logout", LogoutView.as_view(), name="logout"),
     path("api/calls/", include("calls.urls")),
     path("api/webhook/calls/", include("calls.webhooks.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SpectacularAPIView.as_view(http_method_names=_READ), name="schema"),
     path("softphone/", softphone.softphone, name="softphone"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="schema", http_method_names=_READ),
+        name="docs",
+    ),
 ]

@@ -10,6 +10,7 @@ logs a warning: it must not lock every user out.
 import hashlib
 import logging
 import time
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.cache import caches
@@ -37,16 +38,16 @@ class SignInLimits:
         self.counters = {}
         if address:
             self.counters["address"] = (_key("address", address), app_settings.FAILURES_PER_ADDRESS)
-        if username:
-            self.counters["username"] = (
-                _key("username", username.casefold()),
-                app_settings.FAILURES_PER_USERNAME,
-            )
+        if username and (name := canonical_username(username)):
+            self.counters["username"] = (_key("username", name), app_settings.FAILURES_PER_USERNAME)
 
     @classmethod
     def of(cls, request, username) -> "SignInLimits":
-        """The limits of a request: its address by DRF's rule (NUM_PROXIES), and the username."""
+        """The limits of a request: its address by DRF's rule (NUM_PROXIES), and the username
+        as sent (a number is read as its text, as the sign-in form reads it)."""
         address = BaseThrottle().get_ident(request)
+        if isinstance(username, int | float) and not isinstance(username, bool):
+            username = str(username)
         return cls(address=address, username=username if isinstance(username, str) else None)
 
     def over(self) -> Over | None:
@@ -87,6 +88,13 @@ class SignInLimits:
         self.cache.add(key + ":start", time.time(), self.window)
         self.cache.add(key, 0, self.window)
         return self.cache.incr(key)
+
+
+def canonical_username(username: str) -> str:
+    """One name for every spelling that may sign in as the same user: without surrounding
+    white space (the API's field and the admin's form strip it), NFKC-normalized (the admin's
+    form does it, and so does Django when it stores a username), and case-folded."""
+    return unicodedata.normalize("NFKC", username).strip().casefold()
 
 
 def _key(scope: str, value: str) -> str:

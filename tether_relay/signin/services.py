@@ -62,6 +62,12 @@ def session_refresh(*, raw: str, asked_at: float) -> TokenPair:
     """
     token = _valid_refresh_token(raw)
     user = _user(token)
+    if not user.is_active:
+        # Deactivation ends the sign-in: reactivating the user does not revive it.
+        SignInSession.objects.filter(pk=token[SESSION_CLAIM], revoked_at__isnull=True).update(
+            revoked_at=_aware(time.time())
+        )
+        raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
     session = _live_session(token, user)
     jti = token[jwt_settings.JTI_CLAIM]
     used_at = time.time()
@@ -101,8 +107,6 @@ def _user(token: RefreshToken):
         user = None
     if user is None:
         raise AuthenticationFailed(_("User not found"), code="user_not_found")
-    if not user.is_active:
-        raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
     return user
 
 
