@@ -95,13 +95,13 @@ def test_a_reuse_after_the_window_ends_the_whole_session(sign_in, refresh, setti
 
 
 def test_a_request_that_started_before_the_exchange_is_not_a_retry(sign_in):
-    from tether_relay.signin.services import session_refresh
+    from tether_relay.signin.services import TokenReused, session_refresh
 
     first = sign_in()["refresh"]
     asked = time.time()
     session_refresh(raw=first, asked_at=time.time())
 
-    with pytest.raises(Exception, match="already been used") as refused:
+    with pytest.raises(TokenReused, match="already been used") as refused:
         session_refresh(raw=first, asked_at=asked - 1)
 
     assert refused.value.get_codes() == "token_reused"
