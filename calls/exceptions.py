@@ -2,7 +2,7 @@
 
 import logging
 
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
@@ -65,12 +65,25 @@ class ServiceUnavailable(APIException):
     wait = 5  # seconds; DRF's exception handler sends it as Retry-After
 
 
+# PostgreSQL's SQLSTATEs for a database that is there but cannot take the request now: read
+# only (a standby, or default_transaction_read_only), a full disk, out of memory, too many
+# connections, starting up or shutting down. The first is an InternalError to psycopg.
+_UNAVAILABLE_STATES = {"25006", "53100", "53200", "53300", "57P03"}
+
+
 def database_outage_translated(exc: Exception) -> Exception:
-    """ServiceUnavailable for a database that cannot be reached (logged); any other error as is.
+    """ServiceUnavailable for a database that cannot be reached or cannot write (logged); any
+    other error as is.
 
     Left alone, such an error escapes DRF and Django answers with its HTML 500 page.
     """
-    if isinstance(exc, OperationalError | InterfaceError):
+    if isinstance(exc, OperationalError | InterfaceError) or _unavailable_state(exc):
         logger.warning("Database unavailable (%s)", type(exc).__name__)
         return ServiceUnavailable()
     return exc
+
+
+def _unavailable_state(exc: Exception) -> bool:
+    if not isinstance(exc, DatabaseError):
+        return False
+    return getattr(exc.__cause__, "sqlstate", None) in _UNAVAILABLE_STATES

@@ -46,3 +46,41 @@ def test_unreachable_database_is_a_json_503_with_retry_after(
         "code": "service_unavailable",
     }
     assert "refused" not in response.content.decode()
+
+
+@pytest.fixture
+def member_and_refresh(transactional_db):
+    from tests.factories import UserFactory as Factory
+
+    user = Factory()
+    return user, session_start(user=user).refresh
+
+
+@pytest.mark.parametrize("path", ["/api/auth/token", "/api/auth/token/refresh"])
+def test_a_database_that_takes_no_writes_is_a_json_503(api_client, member_and_refresh, path):
+    from django.db import connection
+
+    user, refresh = member_and_refresh
+    body = {
+        "/api/auth/token": {"username": user.username, "password": "correct-horse-battery-staple"},
+        "/api/auth/token/refresh": {"refresh": refresh},
+    }[path]
+    on, off = {
+        "postgresql": (
+            "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
+            "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE",
+        ),
+        "sqlite": ("PRAGMA query_only = ON", "PRAGMA query_only = OFF"),
+    }[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(on)
+    try:
+        response = api_client.post(path, body, format="json")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(off)
+
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response["Content-Type"] == "application/json"
+    assert response["Retry-After"] == "5"
+    assert response.json()["code"] == "service_unavailable"

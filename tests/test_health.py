@@ -55,3 +55,30 @@ def test_readyz_is_503_while_migrations_are_pending(client, monkeypatch):
 
 def test_health_endpoints_take_no_writes(client):
     assert client.post("/healthz").status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+@pytest.fixture
+def read_only_database(transactional_db):
+    """The session's database refuses writes, as a standby or a read-only switch makes it."""
+    from django.db import connection
+
+    statements = {
+        "postgresql": (
+            "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
+            "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE",
+        ),
+        "sqlite": ("PRAGMA query_only = ON", "PRAGMA query_only = OFF"),
+    }[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(statements[0])
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(statements[1])
+
+
+def test_readyz_is_503_when_the_database_takes_no_writes(client, read_only_database, caplog):
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "fail"
+    assert "Readiness check _database failed (ReadOnlyDatabase)" in caplog.text

@@ -1,7 +1,7 @@
 """Health endpoints for load balancers and orchestrators; no authentication, no configuration.
 
-``/healthz``: the process answers. ``/readyz``: the database and the cache answer and every
-migration is applied.
+``/healthz``: the process answers. ``/readyz``: the database answers and accepts writes, the
+cache answers, and every migration is applied.
 """
 
 import logging
@@ -48,9 +48,29 @@ def _check(probe) -> str:
 
 
 def _database() -> bool:
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """The database answers, and takes writes: sign-in and refresh write, tokens only read.
+
+    One round trip that reads whether the session is read-only: PostgreSQL's
+    ``transaction_read_only`` (on for a standby, or with ``default_transaction_read_only``),
+    SQLite's ``query_only``.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    query = _READ_ONLY.get(connection.vendor, "SELECT 0")
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        if str(cursor.fetchone()[0]) in {"on", "1"}:
+            raise ReadOnlyDatabase("the database accepts no writes")
     return True
+
+
+_READ_ONLY = {
+    "postgresql": "SELECT current_setting('transaction_read_only')",
+    "sqlite": "PRAGMA query_only",
+}
+
+
+class ReadOnlyDatabase(Exception):
+    """The database answers but takes no writes."""
 
 
 def _cache() -> bool:
