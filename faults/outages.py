@@ -3,6 +3,7 @@
 import time
 from dataclasses import dataclass
 
+from calls.breaker import PAUSE_SECONDS
 from faults.checks import body, is_envelope
 from faults.phases import Drill, service
 
@@ -74,8 +75,9 @@ def redis(drill: Drill, phase: str) -> None:
         time.sleep(1)
         starting = time.monotonic()
         back = service("redis_start")
-        # Steady load first, so that every worker has found its way back to Redis.
-        time.sleep(1.5)
+        # Steady load first, so that every worker has found its way back to Redis: each one
+        # asks it again once its breaker's pause is over.
+        time.sleep(PAUSE_SECONDS + 1.5)
         recovery = drill.one_by_one(phase, "redis_recovery", drill.rate + 5)
         up = drill.probe(phase, "/readyz")
     _expect_fail_open(drill, phase, Outage(stopping, stopped, starting, back), flood)

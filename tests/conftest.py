@@ -49,9 +49,13 @@ def user(org):
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """Each test counts its own requests: a rolled-back user's id is given out again."""
+    """Each test counts its own requests: a rolled-back user's id is given out again. And no
+    test inherits an open cache breaker."""
     from django.core.cache import caches
 
+    from calls import breaker
+
+    breaker._breakers.clear()
     for cache in caches.all():
         cache.clear()
 

@@ -76,4 +76,6 @@ def test_unreachable_cache_fails_open_and_says_so(get_token, user, settings, cap
     statuses = [get_token(user).status_code for _ in range(3)]
 
     assert statuses == [HTTPStatus.OK] * 3
-    assert "Token throttle cache unreachable" in caplog.text
+    assert "Token throttle: requests allowed: cache 'broken' unreachable (ConnectionError)" in (
+        caplog.text
+    )

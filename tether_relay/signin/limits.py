@@ -4,11 +4,11 @@ The limit is checked before the password is: a client over it gets 429 without c
 password hash (about half a second of CPU each, unknown usernames included). Each failure
 counts against both the address and the username, in a window that opens with the first
 failure; success counts nothing. A cache that cannot be reached lets sign-ins through and
-logs a warning: it must not lock every user out.
+logs a warning: it must not lock every user out; the breaker then leaves it alone for a few
+seconds.
 """
 
 import hashlib
-import logging
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from django.core.cache import caches
 from rest_framework.throttling import BaseThrottle
 
+from calls.breaker import breaker_for
 from tether_relay.signin.conf import app_settings
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +33,7 @@ class SignInLimits:
 
     def __init__(self, *, address: str | None, username: str | None):
         self.cache = caches[app_settings.CACHE]
+        self.breaker = breaker_for(app_settings.CACHE)
         self.window = app_settings.FAILURE_WINDOW
         self.counters = {}
         if address:
@@ -52,15 +52,13 @@ class SignInLimits:
 
     def over(self) -> Over | None:
         """The first limit this attempt is over, if any; one cache call."""
-        if not self.counters:
+        if not self.counters or self.breaker.open:
             return None
         keys = [k for key, _ in self.counters.values() for k in (key, key + ":start")]
         try:
             found = self.cache.get_many(keys)
         except Exception as error:  # noqa: BLE001 - any cache failure means the same here
-            logger.warning(
-                "Sign-in limit cache unreachable (%s); attempt allowed", type(error).__name__
-            )
+            self.breaker.trip(error, "Sign-in limits: attempts allowed")
             return None
         now = time.time()
         for scope, (key, limit) in self.counters.items():
@@ -71,13 +69,13 @@ class SignInLimits:
 
     def record_failure(self) -> None:
         """Count one failed attempt against the address and the username."""
+        if self.breaker.open:
+            return
         try:
             for key, _ in self.counters.values():
                 self._increment(key)
         except Exception as error:  # noqa: BLE001 - any cache failure means the same here
-            logger.warning(
-                "Sign-in limit cache unreachable (%s); failure not counted", type(error).__name__
-            )
+            self.breaker.trip(error, "Sign-in limits: failures not counted")
 
     def _increment(self, key: str) -> int:
         try:
