@@ -64,9 +64,7 @@ def session_refresh(*, raw: str, asked_at: float) -> TokenPair:
     user = _user(token)
     if not user.is_active:
         # Deactivation ends the sign-in: reactivating the user does not revive it.
-        SignInSession.objects.filter(pk=token[SESSION_CLAIM], revoked_at__isnull=True).update(
-            revoked_at=_aware(time.time())
-        )
+        _revoke(token[SESSION_CLAIM])
         raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
     session = _live_session(token, user)
     jti = token[jwt_settings.JTI_CLAIM]
@@ -81,10 +79,7 @@ def session_refresh(*, raw: str, asked_at: float) -> TokenPair:
 
 def session_end(*, raw: str) -> None:
     """Sign out: the session of this refresh token ends, with every token rotated from it."""
-    token = _valid_refresh_token(raw)
-    SignInSession.objects.filter(pk=token[SESSION_CLAIM], revoked_at__isnull=True).update(
-        revoked_at=_aware(time.time())
-    )
+    _revoke(_valid_refresh_token(raw)[SESSION_CLAIM])
 
 
 def _valid_refresh_token(raw: str) -> RefreshToken:
@@ -117,7 +112,12 @@ def _live_session(token: RefreshToken, user) -> SignInSession:
     if session.expires_at <= _aware(time.time()):
         raise SessionEnded(_("This sign-in is older than its maximum age; sign in again."))
     if token.get(PASSWORD_CLAIM) != password_fingerprint(user):
-        _revoke(session, "the password changed")
+        _revoke(session.pk)
+        logger.warning(
+            "Sign-in session %s of user %s revoked: the password changed",
+            session.pk,
+            session.user_id,
+        )
         raise SessionEnded(_("The password has changed since this sign-in; sign in again."))
     return session
 
@@ -128,15 +128,21 @@ def _exchanged_before(jti: str, session, user, *, asked_at: float, now: float) -
     if within and asked_at > use.used_at:
         return token_pair(user=user, session=session, seed=jti, issued_at=int(use.used_at))
     if not within:
-        _revoke(session, "a refresh token was used again after its exchange")
+        _revoke(session.pk)
+        logger.warning(
+            "Sign-in session %s of user %s revoked: a refresh token was used again after its "
+            "exchange",
+            session.pk,
+            session.user_id,
+        )
     raise TokenReused()
 
 
-def _revoke(session: SignInSession, reason: str) -> None:
-    SignInSession.objects.filter(pk=session.pk, revoked_at__isnull=True).update(
+def _revoke(session_id) -> None:
+    """End a sign-in session, if it has not ended yet."""
+    SignInSession.objects.filter(pk=session_id, revoked_at__isnull=True).update(
         revoked_at=_aware(time.time())
     )
-    logger.warning("Sign-in session %s of user %s revoked: %s", session.pk, session.user_id, reason)
 
 
 def _aware(timestamp: float) -> datetime:
