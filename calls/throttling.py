@@ -36,13 +36,15 @@ class VoiceTokenRateThrottle(UserRateThrottle):
 
     def allow_request(self, request, view) -> bool:
         breaker = breaker_for(app_settings.THROTTLE_CACHE)
-        if breaker.open:
+        if not breaker.allow():
             return True
         try:
-            return self._count(request, view)
+            allowed = self._count(request, view)
         except Exception as error:  # noqa: BLE001 - any cache failure means the same here
             breaker.trip(error, "Token throttle: requests allowed")
             return True
+        breaker.succeeded()
+        return allowed
 
     def _count(self, request, view) -> bool:
         if self.rate is None:

@@ -122,17 +122,35 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
     )
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+_conn_max_age = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_MAX_AGE"] = _conn_max_age
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A database that does not answer must fail requests within seconds, not hang them.
-    _statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=5000)
+    # Every request gets an answer in bounded time, whatever the database does (docs/outages.md):
+    # the server cancels a statement past its timeout, and a server that has not answered a
+    # second after that is not answering (frozen, or the network drops packets): the backend
+    # closes the connection, and its breaker answers 503 at once for a few seconds.
+    DATABASES["default"]["ENGINE"] = "tether_relay.postgresql"
+    _statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=2000)
+    _server_settings = {
+        "statement_timeout": _statement_timeout_ms,
+        # The server's side: a client that vanished (its host gone, packets dropped) is
+        # noticed by keepalives within about 20 s, and a session idle for longer than any
+        # worker keeps its connection is ended, so no orphaned session holds a slot.
+        "tcp_keepalives_idle": 10,
+        "tcp_keepalives_interval": 3,
+        "tcp_keepalives_count": 3,
+        "tcp_user_timeout": 10_000,
+        "idle_in_transaction_session_timeout": 10_000,
+        "idle_session_timeout": (_conn_max_age + 60) * 1000,
+    }
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=3),
-            "options": f"-c statement_timeout={_statement_timeout_ms}",
-            # A server that stops answering on an open connection (frozen, or a path that
-            # drops packets) is noticed within seconds rather than at the OS's TCP timeout.
+            "options": " ".join(f"-c {name}={value}" for name, value in _server_settings.items()),
+            "deadline": (_statement_timeout_ms + 1000) / 1000 if _statement_timeout_ms else None,
+            # A connection to a server that went away (a host crash, a path that drops
+            # packets) is noticed by keepalives and the user timeout.
             "keepalives": 1,
             "keepalives_idle": 5,
             "keepalives_interval": 2,
@@ -199,9 +217,11 @@ REST_FRAMEWORK = {
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://tether-relay")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # A cache that does not answer must not hold requests up: fail within half a second.
+    # A cache that does not answer must not hold requests up: each call gives up within 0.1 s
+    # (Redis answers a loopback or LAN call in well under a millisecond), and after a failure
+    # the breaker (calls.breaker) leaves it alone for a few seconds.
     CACHES["default"].setdefault("OPTIONS", {}).update(
-        {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+        {"socket_connect_timeout": 0.1, "socket_timeout": 0.1}
     )
 
 # Token requests per user, in DRF's rate format; counted in the default cache.

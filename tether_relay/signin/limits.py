@@ -52,7 +52,7 @@ class SignInLimits:
 
     def over(self) -> Over | None:
         """The first limit this attempt is over, if any; one cache call."""
-        if not self.counters or self.breaker.open:
+        if not self.counters or not self.breaker.allow():
             return None
         keys = [k for key, _ in self.counters.values() for k in (key, key + ":start")]
         try:
@@ -60,6 +60,7 @@ class SignInLimits:
         except Exception as error:  # noqa: BLE001 - any cache failure means the same here
             self.breaker.trip(error, "Sign-in limits: attempts allowed")
             return None
+        self.breaker.succeeded()
         now = time.time()
         for scope, (key, limit) in self.counters.items():
             started = found.get(key + ":start")
@@ -69,13 +70,15 @@ class SignInLimits:
 
     def record_failure(self) -> None:
         """Count one failed attempt against the address and the username."""
-        if self.breaker.open:
+        if not self.breaker.allow():
             return
         try:
             for key, _ in self.counters.values():
                 self._increment(key)
         except Exception as error:  # noqa: BLE001 - any cache failure means the same here
             self.breaker.trip(error, "Sign-in limits: failures not counted")
+            return
+        self.breaker.succeeded()
 
     def _increment(self, key: str) -> int:
         try:

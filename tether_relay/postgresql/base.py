@@ -1,0 +1,100 @@
+"""Django's PostgreSQL backend (psycopg 3), made to answer within a deadline.
+
+A PostgreSQL that is frozen (its processes stopped while its kernel still acknowledges
+packets), or behind a path that drops packets, never answers a query; neither TCP keepalives
+nor ``tcp_user_timeout`` fire while the kernel acknowledges, and a request would wait until
+gunicorn killed its worker. Here:
+
+- every round trip on an open connection (query, commit, rollback) has a deadline: past it,
+  the connection is closed and the call raises ``OperationalError``, which the views answer
+  with a JSON 503 (``connect_timeout`` already bounds a new connection);
+- a per-process circuit breaker (``calls.breaker``) then answers every new cursor and
+  connection with ``OperationalError`` at once for a few seconds, so that an outage costs one
+  request per process and pause a wait, not every request; then one request probes the
+  database, and the first round trip that succeeds closes the breaker.
+
+Use it as ``ENGINE = "tether_relay.postgresql"`` with ``OPTIONS["deadline"]`` in seconds (the
+host project's settings do, from ``DATABASE_STATEMENT_TIMEOUT_MS``).
+"""
+
+import psycopg
+from django.db import OperationalError
+from django.db.backends.postgresql import base
+from psycopg import errors
+
+from calls.breaker import Breaker, breaker_for
+
+
+class DeadlineConnection(psycopg.Connection):
+    """A psycopg connection whose every wait on the server gives up after ``deadline`` s."""
+
+    deadline: float | None = None
+    breaker: Breaker | None = None
+
+    def wait(self, gen, interval=0.1, timeout=None):
+        try:
+            result = super().wait(gen, interval=interval, timeout=timeout or self.deadline)
+        except errors._WaitTimeout as error:  # psycopg's own signal that the timeout passed
+            # The connection is mid-query and cannot be used again: drop it, as psycopg does
+            # with a query that ignores its cancellation. The server rolls back what it
+            # receives from it once it reads the connection's end.
+            self.pgconn.finish()
+            self._trip(error)
+            raise errors.OperationalError(
+                f"the database did not answer within {self.deadline:g} s; connection closed"
+            ) from None
+        except errors.Error as error:
+            if self.closed:  # the connection broke, as opposed to a statement failing
+                self._trip(error)
+            raise
+        if self.breaker is not None and not self.breaker.closed:
+            self.breaker.succeeded()
+        return result
+
+    def _trip(self, error: Exception) -> None:
+        if self.breaker is not None:
+            self.breaker.trip(error, "Database: answering 503")
+
+
+class _Driver:
+    """psycopg, as Django's backend sees it, except that it connects with DeadlineConnection."""
+
+    connect = DeadlineConnection.connect
+
+    def __getattr__(self, name):
+        return getattr(psycopg, name)
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    Database = _Driver()
+
+    def __init__(self, settings_dict, alias=None):
+        super().__init__(settings_dict, alias)
+        self.breaker = breaker_for(self.alias, kind="database")
+
+    def get_connection_params(self):
+        params = super().get_connection_params()
+        params.pop("deadline", None)  # not a libpq parameter
+        return params
+
+    def get_new_connection(self, conn_params):
+        self._refuse_while_open()  # a no-op for the thread that probes
+        try:
+            connection = super().get_new_connection(conn_params)
+        except psycopg.OperationalError as error:
+            self.breaker.trip(error, "Database: answering 503")
+            raise
+        connection.deadline = self.settings_dict["OPTIONS"].get("deadline")
+        connection.breaker = self.breaker
+        return connection
+
+    def _cursor(self, name=None):
+        # Before the health check too: on a frozen server, that would wait out the deadline.
+        self._refuse_while_open()
+        return super()._cursor(name)
+
+    def _refuse_while_open(self) -> None:
+        if not self.breaker.allow():
+            raise OperationalError(
+                f"database {self.alias!r} failed moments ago; not asked again yet"
+            )
