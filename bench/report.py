@@ -141,7 +141,7 @@ def _header(load, rounds: int, rate: str) -> list[str]:
         f"- Load: wrk, {load.threads} threads, {load.connections} connections, "
         f"{load.seconds} s per measurement, {rounds} alternating rounds, bearer tokens of "
         "2,000 users sampled across the table",
-        "- Server: gunicorn with `tether_relay/gunicorn.conf.py` (sync workers, 2 per core), "
+        f"- Server: gunicorn with `tether_relay/gunicorn.conf.py` ({_worker_model()}, 2 per core), "
         f"`DJANGO_DEBUG=false`, local-memory cache (per process, room for every counter), "
         f"`TOKEN_THROTTLE_RATE={rate}`",
         "",
@@ -177,3 +177,8 @@ def failures(results: dict) -> int:
     if bad:
         print(f"FAILED: {bad} responses were not 200")
     return 1 if bad else 0
+
+
+def _worker_model() -> str:
+    threads = int(os.environ.get("BENCH_GUNICORN_THREADS", "1"))
+    return "sync workers" if threads == 1 else f"gthread workers of {threads} threads"

@@ -1,7 +1,8 @@
 """``make bench``: this service against two baselines under the same load, on SQLite and PostgreSQL.
 
 Environment: ``BENCH_DB`` (``sqlite``, ``postgres`` or ``both``, the default), ``BENCH_SECONDS``
-per measurement (10), ``BENCH_ROUNDS`` (3), ``BENCH_USERS`` (100000), ``BENCH_ORGS`` (1000).
+per measurement (10), ``BENCH_ROUNDS`` (3), ``BENCH_USERS`` (100000), ``BENCH_ORGS`` (1000),
+``BENCH_GUNICORN_THREADS`` (1: sync workers; more: gthread workers with that many threads).
 Writes ``bench/RESULTS.md`` and prints the same tables.
 """
 
@@ -47,6 +48,7 @@ def production_env() -> dict:
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_"))}
     return {
         **keep,
+        "GUNICORN_THREADS": os.environ.get("BENCH_GUNICORN_THREADS", "1"),
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",

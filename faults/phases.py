@@ -12,6 +12,7 @@ from faults.load import Load, Recorder
 STEADY_PER_SECOND = 20  # steady load; each pool of 16 users stays well under 30 a minute
 STEADY_LIMIT = 400  # requests at most per phase, whatever happens to the timing
 REFRESH_PATH = "/api/auth/token/refresh"
+LOGIN_PATH = "/api/auth/token"
 
 
 @dataclass
@@ -47,13 +48,21 @@ class Drill:
         """One unauthenticated GET of ``path`` on every server."""
         return [self.recorder.get(phase, at, user="probe", path=path) for at in self.servers]
 
-    def refresh(self, phase: str) -> list:
-        """POST /api/auth/token/refresh on every server, each with a refresh token of its own."""
+    def refresh(self, phase: str, group: str) -> list:
+        """POST /api/auth/token/refresh on every server, each with one of the group's refresh
+        tokens: the same ones on every call, so that a later call retries an earlier one."""
         return [
             self.recorder.get(
                 phase, at, user="probe", path=REFRESH_PATH, payload={"refresh": refresh}
             )
-            for at, refresh in zip(self.servers, self.seed["refresh"], strict=False)
+            for at, refresh in zip(self.servers, self.seed["refresh"][group], strict=False)
+        ]
+
+    def login(self, phase: str) -> list:
+        """POST /api/auth/token with a username and password on every server."""
+        return [
+            self.recorder.get(phase, at, user="probe", path=LOGIN_PATH, payload=self.seed["login"])
+            for at in self.servers
         ]
 
     def mints(self, phase: str) -> list:

@@ -1,8 +1,8 @@
 """The fault drill's data: users per phase, and the credential change of phase 4.
 
 ``python -m faults.seed seed`` fills a migrated database and prints JSON: bearer tokens per
-group of users, refresh tokens, and the credentials of the organization whose credentials
-phase 4 changes.
+group of users, refresh tokens per phase, a user who signs in with a password, and the
+credentials of the organization whose credentials phase 4 changes.
 ``python -m faults.seed rotate ORG_ID`` replaces that organization's API key SID, secret and
 Account SID in one transaction and prints the new ones once it has committed.
 Both run with the app servers' environment.
@@ -29,9 +29,16 @@ from tether_relay.signin.services import session_start  # noqa: E402
 # Each phase has users of its own, so that phase 1 exhausting one user's limit starves no
 # later phase; a pool is large enough that steady load keeps each member under the limit.
 POOL_SIZE = 16
+# The phases that break a dependency for longer send more requests: a larger pool.
+LONG_POOL_SIZE = 32
 GROUPS = {"throttle": 1, "postgres": POOL_SIZE, "redis": POOL_SIZE}
+GROUPS |= dict.fromkeys(
+    ("pg_frozen", "redis_frozen", "pg_dropped", "slow_clients", "read_only"), LONG_POOL_SIZE
+)
 SINGLES = ("redis_flood", "redis_recovery")
-REFRESH_TOKENS = 4  # enough for as many app servers
+# Refresh tokens for each phase that tries a refresh: a refresh token exchanged once is spent.
+REFRESH_PHASES = ("postgres", "pg_frozen", "pg_dropped", "read_only")
+REFRESH_TOKENS = 4  # per phase: enough for as many app servers
 
 
 def new_credentials() -> dict:
@@ -61,11 +68,21 @@ def seed() -> dict:
         twilio_api_key_secret=old["api_key_secret"],
     )
     tokens["credentials"] = _tokens(changing, POOL_SIZE)
-    # Refresh tokens for phase 2, one per app server: each succeeds once, then is blacklisted.
+    # One sign-in each: every probe spends its own refresh token, once.
     refresher = UserFactory(password=make_password(None))
-    # One sign-in each: every probe spends its own refresh token.
-    refresh = [session_start(user=refresher).refresh for _ in range(REFRESH_TOKENS)]
-    return {"tokens": tokens, "refresh": refresh, "organization": changing.pk, "credentials": old}
+    refresh = {
+        phase: [session_start(user=refresher).refresh for _ in range(REFRESH_TOKENS)]
+        for phase in REFRESH_PHASES
+    }
+    password = secrets.token_urlsafe(16)
+    signer = UserFactory(password=password)
+    return {
+        "tokens": tokens,
+        "refresh": refresh,
+        "login": {"username": signer.username, "password": password},
+        "organization": changing.pk,
+        "credentials": old,
+    }
 
 
 def rotate(organization_id: int) -> dict:

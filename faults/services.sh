@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The fault drill's private PostgreSQL 15 and Redis, on loopback, in temporary directories.
-# Sourced by faults/run.sh; also run as `bash faults/services.sh <function>` by the drill, which
-# stops and starts them mid-load. Reads FAULTS_PG_DIR, FAULTS_PG_PORT, FAULTS_REDIS_DIR and
-# FAULTS_REDIS_PORT from the environment.
+# The fault drill's private PostgreSQL 15, Redis and nginx, on loopback, in temporary
+# directories. Sourced by faults/run.sh; also run as `bash faults/services.sh <function>` by the
+# drill, which breaks them mid-load. Reads FAULTS_PG_DIR, FAULTS_PG_PORT, FAULTS_REDIS_DIR,
+# FAULTS_REDIS_PORT and FAULTS_NGINX_DIR from the environment.
 set -euo pipefail
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -51,9 +51,95 @@ redis_kill() {
   rm -f "$FAULTS_REDIS_DIR/redis.pid"
 }
 
+# Frozen, as a stopped VM or a stuck storage layer leaves it: the processes stop, the kernel
+# still accepts connections and acknowledges packets, nothing answers.
+pg_freeze() {
+  local postmaster
+  postmaster=$(head -n 1 "$FAULTS_PG_DIR/data/postmaster.pid")
+  kill -STOP "$postmaster"
+  pkill -STOP -P "$postmaster" || true
+}
+
+pg_thaw() {
+  local postmaster
+  postmaster=$(head -n 1 "$FAULTS_PG_DIR/data/postmaster.pid")
+  pkill -CONT -P "$postmaster" || true
+  kill -CONT "$postmaster"
+}
+
+redis_freeze() { kill -STOP "$(cat "$FAULTS_REDIS_DIR/redis.pid")"; }
+redis_thaw() { kill -CONT "$(cat "$FAULTS_REDIS_DIR/redis.pid")"; }
+
+# Every packet to or from PostgreSQL's port is dropped, as a broken network path does.
+pg_drop() {
+  nft -f - <<EOF
+table inet tether_faults {
+  chain output {
+    type filter hook output priority 0; policy accept;
+    tcp dport $FAULTS_PG_PORT drop
+    tcp sport $FAULTS_PG_PORT drop
+  }
+}
+EOF
+}
+
+pg_undrop() { nft delete table inet tether_faults 2>/dev/null || true; }
+
+# Read-only, as a standby or default_transaction_read_only leaves it; open sessions follow the
+# reload.
+pg_read_only() {
+  pg_sql "ALTER SYSTEM SET default_transaction_read_only = on"
+  pg_sql "SELECT pg_reload_conf()"
+}
+
+pg_read_write() {
+  pg_sql "ALTER SYSTEM RESET default_transaction_read_only"
+  pg_sql "SELECT pg_reload_conf()"
+}
+
+pg_sql() {
+  "$PG_BIN/psql" -h 127.0.0.1 -p "$FAULTS_PG_PORT" -U postgres -d tether_relay -qAt \
+    -v ON_ERROR_STOP=1 -c "$1" >/dev/null
+}
+
+# nginx on 127.0.0.1:$1 in front of the app server $2, with the repository's proxy.conf.
+nginx_start() {
+  local dir="$FAULTS_NGINX_DIR/$1"
+  mkdir -p "$dir"
+  cat >"$dir/nginx.conf" <<EOF
+$([ "$(id -u)" = 0 ] && echo "user root;")
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  upstream tether_relay { server $2; keepalive 16; }
+  server {
+    listen 127.0.0.1:$1;
+    include $PWD/deploy/nginx/proxy.conf;
+  }
+}
+EOF
+  nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf"
+}
+
 # For the exit trap: stop whatever is still running, ignoring what is not.
 services_stop() {
+  pg_undrop
+  for pidfile in "${FAULTS_NGINX_DIR:-/nonexistent}"/*/nginx.pid; do
+    [ -f "$pidfile" ] && { kill -TERM "$(cat "$pidfile")" 2>/dev/null || true; }
+  done
+  if [ -f "${FAULTS_PG_DIR:-}/data/postmaster.pid" ]; then
+    pg_thaw 2>/dev/null || true
+  fi
   if [ -f "${FAULTS_REDIS_DIR:-}/redis.pid" ]; then
+    kill -CONT "$(cat "$FAULTS_REDIS_DIR/redis.pid")" 2>/dev/null || true
     kill -TERM "$(cat "$FAULTS_REDIS_DIR/redis.pid")" 2>/dev/null || true
   fi
   if [ -f "${FAULTS_PG_DIR:-}/data/postmaster.pid" ]; then
@@ -63,7 +149,11 @@ services_stop() {
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   case "${1:-}" in
-    pg_start | pg_stop | redis_start | redis_kill) "$1" ;;
-    *) echo "usage: $0 pg_start|pg_stop|redis_start|redis_kill" >&2; exit 2 ;;
+    pg_start | pg_stop | pg_freeze | pg_thaw | pg_drop | pg_undrop | pg_read_only \
+      | pg_read_write | redis_start | redis_kill | redis_freeze | redis_thaw) "$1" ;;
+    nginx_start) "$@" ;;
+    *) echo "usage: $0 pg_start|pg_stop|pg_freeze|pg_thaw|pg_drop|pg_undrop|pg_read_only|" \
+      "pg_read_write|redis_start|redis_kill|redis_freeze|redis_thaw|nginx_start PORT UPSTREAM" >&2
+    exit 2 ;;
   esac
 fi

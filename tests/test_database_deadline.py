@@ -14,6 +14,7 @@ from django.db.utils import load_backend
 from calls.breaker import PAUSE_SECONDS
 from tests.conftest import TOKEN_URL, bearer
 from tests.factories import UserFactory
+from tests.live_server import free_port
 from tests.tcp_proxy import freezable_proxy
 from tether_relay.signin.models import RefreshTokenUse
 from tether_relay.signin.services import session_start
@@ -206,3 +207,16 @@ def test_the_token_endpoint_answers_503_while_the_breaker_is_open(api_client, db
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response.json()["code"] == "service_unavailable"
     assert response["Retry-After"] == "5"
+
+
+def test_a_refused_connection_opens_no_breaker(django_db_blocker):
+    """Refused at once, as by a stopped server: the next request may just try again."""
+    settings = {**connection.settings_dict, "HOST": "127.0.0.1", "PORT": str(free_port())}
+    wrapper = load_backend(settings["ENGINE"]).DatabaseWrapper(settings, alias="refusing")
+
+    with django_db_blocker.unblock():
+        for _ in range(2):
+            with pytest.raises(OperationalError, match="refused"):
+                _select_one(wrapper)
+
+    assert wrapper.breaker.closed

@@ -8,14 +8,18 @@ gunicorn killed its worker. Here:
 - every round trip on an open connection (query, commit, rollback) has a deadline: past it,
   the connection is closed and the call raises ``OperationalError``, which the views answer
   with a JSON 503 (``connect_timeout`` already bounds a new connection);
-- a per-process circuit breaker (``calls.breaker``) then answers every new cursor and
-  connection with ``OperationalError`` at once for a few seconds, so that an outage costs one
-  request per process and pause a wait, not every request; then one request probes the
-  database, and the first round trip that succeeds closes the breaker.
+- after a failure that cost a wait (the deadline, a connection attempt that timed out), a
+  per-process circuit breaker (``calls.breaker``) answers every new cursor and connection with
+  ``OperationalError`` at once for a few seconds, so that an outage costs one request per
+  process and pause a wait, not every request; then one request probes the database, and the
+  first round trip that succeeds closes the breaker. A failure that costs no wait (connection
+  refused, a server shutting down) opens nothing: the next request may just try again.
 
 Use it as ``ENGINE = "tether_relay.postgresql"`` with ``OPTIONS["deadline"]`` in seconds (the
 host project's settings do, from ``DATABASE_STATEMENT_TIMEOUT_MS``).
 """
+
+import time
 
 import psycopg
 from django.db import OperationalError
@@ -23,6 +27,9 @@ from django.db.backends.postgresql import base
 from psycopg import errors
 
 from calls.breaker import Breaker, breaker_for
+
+# A failure that took this long cost a wait: worth not paying again for a while.
+SLOW_FAILURE_SECONDS = 1.0
 
 
 class DeadlineConnection(psycopg.Connection):
@@ -32,6 +39,7 @@ class DeadlineConnection(psycopg.Connection):
     breaker: Breaker | None = None
 
     def wait(self, gen, interval=0.1, timeout=None):
+        started = time.perf_counter()
         try:
             result = super().wait(gen, interval=interval, timeout=timeout or self.deadline)
         except errors._WaitTimeout as error:  # psycopg's own signal that the timeout passed
@@ -44,7 +52,8 @@ class DeadlineConnection(psycopg.Connection):
                 f"the database did not answer within {self.deadline:g} s; connection closed"
             ) from None
         except errors.Error as error:
-            if self.closed:  # the connection broke, as opposed to a statement failing
+            # The connection broke (as opposed to a statement failing), after a wait.
+            if self.closed and time.perf_counter() - started >= SLOW_FAILURE_SECONDS:
                 self._trip(error)
             raise
         if self.breaker is not None and not self.breaker.closed:
@@ -79,10 +88,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def get_new_connection(self, conn_params):
         self._refuse_while_open()  # a no-op for the thread that probes
+        started = time.perf_counter()
         try:
             connection = super().get_new_connection(conn_params)
         except psycopg.OperationalError as error:
-            self.breaker.trip(error, "Database: answering 503")
+            if time.perf_counter() - started >= SLOW_FAILURE_SECONDS:
+                self.breaker.trip(error, "Database: answering 503")
             raise
         connection.deadline = self.settings_dict["OPTIONS"].get("deadline")
         connection.breaker = self.breaker

@@ -1,0 +1,157 @@
+"""deploy/nginx/proxy.conf, run by Debian's nginx exactly as `make faults` runs it.
+
+Its answers when the app cannot answer are JSON; the client's address reaches the app as the
+last X-Forwarded-For entry; a client that does not finish its headers never reaches the app.
+"""
+
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.contract import ROOT
+from tests.live_server import free_port
+
+
+def _nginx_or_skip() -> None:
+    if shutil.which("nginx"):
+        return
+    missing = "nginx is not installed (apt-get install nginx-light)."
+    if os.environ.get("CI"):
+        pytest.fail(missing)
+    pytest.skip(missing)
+
+
+class _Echo(BaseHTTPRequestHandler):
+    """Answers every request with the headers it received, as JSON."""
+
+    seen: list[dict] = []
+
+    def do_GET(self):
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        _Echo.seen.append(headers)
+        body = json.dumps(headers).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def echo():
+    _Echo.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def _nginx(tmp_path: Path, upstream_port: int):
+    """nginx with the repository's proxy.conf on a free port, in front of ``upstream_port``."""
+    _nginx_or_skip()
+    port = free_port()
+    env = {**os.environ, "FAULTS_NGINX_DIR": str(tmp_path)}
+    subprocess.run(  # noqa: S603 - the drill's own script, fixed arguments
+        ["bash", "faults/services.sh", "nginx_start", str(port), f"127.0.0.1:{upstream_port}"],  # noqa: S607
+        cwd=ROOT, env=env, check=True, timeout=30,
+    )  # fmt: skip
+    return port, tmp_path / str(port) / "nginx.pid"
+
+
+@pytest.fixture
+def proxy_to(tmp_path):
+    started = []
+
+    def start(upstream_port: int) -> int:
+        port, pidfile = _nginx(tmp_path, upstream_port)
+        started.append(pidfile)
+        return port
+
+    yield start
+    for pidfile in started:
+        if pidfile.exists():
+            os.kill(int(pidfile.read_text()), 15)
+
+
+def _get(port: int, path: str, headers=None, body=None, method="GET"):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def test_an_app_server_that_is_down_is_a_json_503_for_every_client(proxy_to):
+    port = proxy_to(free_port())  # nothing listens there
+
+    status, headers, body = _get(port, "/api/calls/token/twilio")
+
+    assert status == 503
+    assert headers["content-type"] == "application/json"
+    assert headers["retry-after"] == "5"
+    assert headers["cache-control"] == "no-store"
+    # Both error shapes at once: the token endpoint's and the sign-in endpoints'.
+    assert json.loads(body) == {
+        "success": False,
+        "error": "Service temporarily unavailable; try again shortly",
+        "detail": "Service temporarily unavailable; try again shortly",
+        "code": "service_unavailable",
+    }
+    assert b"nginx" not in body
+
+
+def test_a_body_over_the_limit_is_a_json_413(proxy_to, echo):
+    port = proxy_to(echo)
+
+    status, headers, body = _get(
+        port, "/api/auth/token", method="POST", body=b"x" * (1024 * 1024 + 1),
+        headers={"Content-Type": "application/json"},
+    )  # fmt: skip
+
+    assert status == 413
+    assert headers["content-type"] == "application/json"
+    assert json.loads(body)["code"] == "request_too_large"
+    assert _Echo.seen == []
+
+
+def test_the_client_address_is_the_last_forwarded_entry_whatever_the_client_claims(proxy_to, echo):
+    port = proxy_to(echo)
+
+    status, _, body = _get(port, "/api/calls/token/twilio", {"X-Forwarded-For": "203.0.113.9"})
+
+    assert status == 200
+    seen = json.loads(body)
+    # DJANGO_NUM_PROXIES=1: the app takes the last entry, the one nginx added.
+    assert seen["x-forwarded-for"].split(",")[-1].strip() == "127.0.0.1"
+    assert seen["x-forwarded-proto"] == "http"
+
+
+def test_a_client_that_never_finishes_its_headers_is_dropped_without_reaching_the_app(
+    proxy_to, echo
+):
+    port = proxy_to(echo)
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as slow:
+        slow.sendall(b"GET /api/calls/token/twilio HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        opened = time.monotonic()
+        while slow.recv(1024):
+            pass  # until nginx closes it (client_header_timeout)
+        waited = time.monotonic() - opened
+
+    assert 4 < waited < 8
+    assert _Echo.seen == []
