@@ -44,7 +44,7 @@ openapi: install  ## Regenerate the committed OpenAPI document, openapi.yaml.
 contract: install  ## Fuzz a live server with schemathesis against the contract and openapi.yaml.
 	bash tests/contract_run/run.sh
 
-faults: install  ## Two app servers over PostgreSQL and Redis on loopback, under load and faults.
+faults: install  ## Two app servers behind nginx over PostgreSQL and Redis, under load and faults (root).
 	bash faults/run.sh
 
 $(BENCH_STAMP): $(STAMP)

@@ -68,7 +68,7 @@ def postgres_frozen(drill: Drill, phase: str) -> None:
     fault, down, up = _faulted(
         drill, phase, "pg_frozen", start="pg_freeze", stop="pg_thaw",
         during=lambda: _database_probes(drill, phase, "pg_frozen"),
-        after=lambda: _database_probes(drill, phase, "pg_frozen"),
+        after=lambda: _database_probes(drill, phase, "pg_frozen", retry=True),
     )  # fmt: skip
     _expect_database_fault(drill, phase, fault, down, up)
 
@@ -78,7 +78,7 @@ def postgres_dropped(drill: Drill, phase: str) -> None:
     fault, down, up = _faulted(
         drill, phase, "pg_dropped", start="pg_drop", stop="pg_undrop",
         during=lambda: _database_probes(drill, phase, "pg_dropped"),
-        after=lambda: _database_probes(drill, phase, "pg_dropped"),
+        after=lambda: _database_probes(drill, phase, "pg_dropped", retry=True),
     )  # fmt: skip
     _expect_database_fault(drill, phase, fault, down, up)
     _expect_no_orphaned_sessions(drill, phase, fault)
@@ -89,7 +89,7 @@ def read_only(drill: Drill, phase: str) -> None:
     fault, down, up = _faulted(
         drill, phase, "read_only", start="pg_read_only", stop="pg_read_write",
         during=lambda: _database_probes(drill, phase, "read_only"),
-        after=lambda: _database_probes(drill, phase, "read_only"),
+        after=lambda: _database_probes(drill, phase, "read_only", retry=True),
     )  # fmt: skip
     mints = drill.mints(phase)
     _expect_answered(drill, phase, fault.during(mints), allowed=(200,))
@@ -176,10 +176,13 @@ def _slow_client(server: str, trickle: bool, stop: threading.Event, closed: list
                 return
 
 
-def _database_probes(drill: Drill, phase: str, group: str | None) -> list[Record]:
-    """/readyz, a sign-in and (given a group) a refresh on every server, all at once."""
+def _database_probes(drill: Drill, phase: str, group: str | None, *, retry=False):
+    """/readyz, a sign-in and (given a group) a refresh on every server, all at once; with
+    ``retry``, each refresh retried as a client does while it is answered 503."""
     probes = [lambda: drill.probe(phase, "/readyz"), lambda: drill.login(phase)]
-    if group:
+    if group and retry:
+        probes.append(lambda: drill.refresh_as_a_client_does(phase, group))
+    elif group:
         probes.append(lambda: drill.refresh(phase, group))
     return [record for records in _at_once(*probes) for record in records]
 
@@ -244,7 +247,7 @@ def _expect_probes(drill: Drill, phase: str, down: list, up: list, *, check: str
     drill.verdict.expect(
         all(r.status == 200 for r in retried),
         f"{phase}: sign-in 200 after, and each refresh token tried during the fault "
-        f"exchanged (200) when retried ({_statuses(retried)})",
+        f"exchanged (200) when retried after Retry-After ({_statuses(retried)})",
     )
 
 

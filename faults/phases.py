@@ -58,6 +58,23 @@ class Drill:
             for at, refresh in zip(self.servers, self.seed["refresh"][group], strict=False)
         ]
 
+    def refresh_as_a_client_does(self, phase: str, group: str, *, within=20.0) -> list:
+        """Each of the group's refresh tokens, retried after Retry-After while the answer is
+        503, for up to ``within`` seconds; the last answer for each."""
+        last = []
+        for at, refresh in zip(self.servers, self.seed["refresh"][group], strict=False):
+            give_up = time.monotonic() + within
+            while True:
+                record = self.recorder.get(
+                    phase, at, user="probe", path=REFRESH_PATH, payload={"refresh": refresh}
+                )
+                wait = record.headers.get("retry-after", "")
+                if record.status != 503 or not wait.isdigit() or time.monotonic() > give_up:
+                    break
+                time.sleep(int(wait))
+            last.append(record)
+        return last
+
     def login(self, phase: str) -> list:
         """POST /api/auth/token with a username and password on every server."""
         return [

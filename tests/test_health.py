@@ -38,6 +38,7 @@ def test_readyz_is_503_when_the_database_fails(client, monkeypatch):
 
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response.json()["checks"]["database"] == "fail"
+    assert response["Retry-After"] == "5"
     assert "refused" not in response.content.decode()
 
 

@@ -4,6 +4,7 @@ Its answers when the app cannot answer are JSON; the client's address reaches th
 last X-Forwarded-For entry; a client that does not finish its headers never reaches the app.
 """
 
+import contextlib
 import http.client
 import json
 import os
@@ -149,9 +150,39 @@ def test_a_client_that_never_finishes_its_headers_is_dropped_without_reaching_th
     with socket.create_connection(("127.0.0.1", port), timeout=10) as slow:
         slow.sendall(b"GET /api/calls/token/twilio HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
         opened = time.monotonic()
-        while slow.recv(1024):
-            pass  # until nginx closes it (client_header_timeout)
+        with contextlib.suppress(ConnectionResetError):  # reset_timedout_connection
+            while slow.recv(1024):
+                pass  # until nginx drops it (client_header_timeout)
         waited = time.monotonic() - opened
 
     assert 4 < waited < 8
+    assert _Echo.seen == []
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"TRACE / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 405),
+        (b"G@T / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400),
+        (b"GARBAGE\r\n\r\n", 400),
+        (b"GET / HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n", 505),
+        (b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
+        (b"GET /_tether_relay/unavailable HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 404),
+    ],
+)
+def test_what_nginx_refuses_itself_is_json_too(proxy_to, echo, request_bytes, status):
+    port = proxy_to(echo)
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+        client.sendall(request_bytes)
+        received = b""
+        while chunk := client.recv(4096):
+            received += chunk
+            if b"\r\n\r\n" in received and received.rstrip().endswith(b"}"):
+                break
+    head, _, body = received.partition(b"\r\n\r\n")
+
+    assert head.split(b"\r\n")[0].split(b" ")[1] == str(status).encode()
+    assert b"Content-Type: application/json" in head
+    assert json.loads(body)["success"] is False
     assert _Echo.seen == []

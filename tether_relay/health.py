@@ -33,10 +33,13 @@ def readyz(request) -> JsonResponse:
         "migrations": _check(_migrations),
     }
     ready = all(value == "ok" for value in checks.values())
-    return JsonResponse(
+    response = JsonResponse(
         {"status": "ready" if ready else "unavailable", "checks": checks},
         status=200 if ready else 503,
     )
+    if not ready:
+        response["Retry-After"] = "5"
+    return response
 
 
 def _check(probe) -> str:

@@ -126,10 +126,11 @@ _conn_max_age = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_MAX_AGE"] = _conn_max_age
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Every request gets an answer in bounded time, whatever the database does (docs/outages.md):
-    # the server cancels a statement past its timeout, and a server that has not answered a
-    # second after that is not answering (frozen, or the network drops packets): the backend
-    # closes the connection, and its breaker answers 503 at once for a few seconds.
+    # Every request gets an answer in bounded time, whatever the database does (README,
+    # "Recovering from an outage"): the server cancels a statement past its timeout, and a
+    # server that has not answered a second after that is not answering (frozen, or the network
+    # drops packets): the backend closes the connection, and its breaker answers 503 at once
+    # for a few seconds.
     DATABASES["default"]["ENGINE"] = "tether_relay.postgresql"
     _statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=2000)
     _server_settings = {
@@ -141,7 +142,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "tcp_keepalives_interval": 3,
         "tcp_keepalives_count": 3,
         "tcp_user_timeout": 10_000,
-        "idle_in_transaction_session_timeout": 10_000,
+        "idle_in_transaction_session_timeout": 5_000,
         "idle_session_timeout": (_conn_max_age + 60) * 1000,
     }
     DATABASES["default"].setdefault("OPTIONS", {}).update(
