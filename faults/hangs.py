@@ -63,34 +63,34 @@ def _faulted(drill: Drill, phase: str, group: str, *, start: str, stop: str, dur
     return Fault(began, ended), seen_during, seen_after
 
 
+def _database_fault(drill: Drill, phase: str, group: str, *, start: str, stop: str):
+    """Steady load while ``start`` .. ``stop`` breaks the database, with sign-in, refresh and
+    /readyz probed during the fault and after it (the refreshes retried as a client does)."""
+    return _faulted(
+        drill, phase, group, start=start, stop=stop,
+        during=lambda: _database_probes(drill, phase, group),
+        after=lambda: _database_probes(drill, phase, group, retry=True),
+    )  # fmt: skip
+
+
 def postgres_frozen(drill: Drill, phase: str) -> None:
     """PostgreSQL's processes stopped (SIGSTOP): the kernel accepts, nothing answers."""
-    fault, down, up = _faulted(
-        drill, phase, "pg_frozen", start="pg_freeze", stop="pg_thaw",
-        during=lambda: _database_probes(drill, phase, "pg_frozen"),
-        after=lambda: _database_probes(drill, phase, "pg_frozen", retry=True),
-    )  # fmt: skip
+    fault, down, up = _database_fault(drill, phase, "pg_frozen", start="pg_freeze", stop="pg_thaw")
     _expect_database_fault(drill, phase, fault, down, up)
 
 
 def postgres_dropped(drill: Drill, phase: str) -> None:
     """Every packet to and from PostgreSQL dropped (nftables), as a broken path does."""
-    fault, down, up = _faulted(
-        drill, phase, "pg_dropped", start="pg_drop", stop="pg_undrop",
-        during=lambda: _database_probes(drill, phase, "pg_dropped"),
-        after=lambda: _database_probes(drill, phase, "pg_dropped", retry=True),
-    )  # fmt: skip
+    fault, down, up = _database_fault(drill, phase, "pg_dropped", start="pg_drop", stop="pg_undrop")
     _expect_database_fault(drill, phase, fault, down, up)
     _expect_no_orphaned_sessions(drill, phase, fault)
 
 
 def read_only(drill: Drill, phase: str) -> None:
     """The database takes no writes: tokens still minted; sign-in and refresh a JSON 503."""
-    fault, down, up = _faulted(
-        drill, phase, "read_only", start="pg_read_only", stop="pg_read_write",
-        during=lambda: _database_probes(drill, phase, "read_only"),
-        after=lambda: _database_probes(drill, phase, "read_only", retry=True),
-    )  # fmt: skip
+    fault, down, up = _database_fault(
+        drill, phase, "read_only", start="pg_read_only", stop="pg_read_write"
+    )
     mints = drill.mints(phase)
     _expect_answered(drill, phase, fault.during(mints), allowed=(200,))
     _expect_resumed(drill, phase, fault, mints)
@@ -130,7 +130,6 @@ def slow_clients(drill: Drill, phase: str) -> None:
             ).start()  # fmt: skip
         return time.monotonic()
 
-    began = time.monotonic()
     limit = int(RATE * (FAULT_SECONDS + 16))
     with drill.load(phase, "slow_clients", per_second=RATE, threads=8, limit=limit):
         time.sleep(2)

@@ -1,5 +1,7 @@
 """Fixtures shared by the suite."""
 
+from contextlib import contextmanager
+
 import pytest
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
@@ -92,3 +94,27 @@ def pytest_report_header(config):
 
     database = settings.DATABASES["default"]
     return f"database: {database['ENGINE']} {database.get('NAME')}"
+
+
+_READ_ONLY = {
+    "postgresql": (
+        "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
+        "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE",
+    ),
+    "sqlite": ("PRAGMA query_only = ON", "PRAGMA query_only = OFF"),
+}
+
+
+@contextmanager
+def database_read_only():
+    """The test session's database refuses writes, as a standby or a read-only switch makes it."""
+    from django.db import connection
+
+    on, off = _READ_ONLY[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(on)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(off)

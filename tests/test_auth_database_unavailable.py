@@ -6,6 +6,7 @@ import pytest
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
 
+from tests.conftest import database_read_only
 from tests.contract import assert_matches_project_schema
 from tests.factories import UserFactory
 from tether_relay.signin.services import session_start
@@ -58,27 +59,13 @@ def member_and_refresh(transactional_db):
 
 @pytest.mark.parametrize("path", ["/api/auth/token", "/api/auth/token/refresh"])
 def test_a_database_that_takes_no_writes_is_a_json_503(api_client, member_and_refresh, path):
-    from django.db import connection
-
     user, refresh = member_and_refresh
     body = {
         "/api/auth/token": {"username": user.username, "password": "correct-horse-battery-staple"},
         "/api/auth/token/refresh": {"refresh": refresh},
     }[path]
-    on, off = {
-        "postgresql": (
-            "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
-            "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE",
-        ),
-        "sqlite": ("PRAGMA query_only = ON", "PRAGMA query_only = OFF"),
-    }[connection.vendor]
-    with connection.cursor() as cursor:
-        cursor.execute(on)
-    try:
+    with database_read_only():
         response = api_client.post(path, body, format="json")
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(off)
 
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response["Content-Type"] == "application/json"

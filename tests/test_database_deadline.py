@@ -65,6 +65,16 @@ def _select_one(wrapper) -> int:
         return cursor.fetchone()[0]
 
 
+def _fail_at_the_deadline(wrapper, proxy) -> None:
+    """A query on an open connection, the server frozen: it fails at the deadline and the
+    connection is dropped; the proxy stays frozen."""
+    _select_one(wrapper)
+    proxy.freeze()
+    with pytest.raises(OperationalError):
+        _select_one(wrapper)
+    wrapper.close()
+
+
 def test_a_query_to_a_frozen_server_fails_at_the_deadline_and_drops_the_connection(through, proxy):
     assert _select_one(through) == 1
     proxy.freeze()
@@ -80,11 +90,7 @@ def test_a_query_to_a_frozen_server_fails_at_the_deadline_and_drops_the_connecti
 def test_after_a_failure_the_breaker_answers_at_once_without_asking_the_server(
     through, proxy, clock
 ):
-    _select_one(through)
-    proxy.freeze()
-    with pytest.raises(OperationalError):
-        _select_one(through)
-    through.close()
+    _fail_at_the_deadline(through, proxy)
     proxy.thaw()
     connections_before = proxy.connections
 
@@ -96,11 +102,7 @@ def test_after_a_failure_the_breaker_answers_at_once_without_asking_the_server(
 
 
 def test_after_the_pause_one_probe_reconnects_and_closes_the_breaker(through, proxy, clock):
-    _select_one(through)
-    proxy.freeze()
-    with pytest.raises(OperationalError):
-        _select_one(through)
-    through.close()
+    _fail_at_the_deadline(through, proxy)
     proxy.thaw()
 
     clock[0] += PAUSE_SECONDS + 0.1
@@ -111,11 +113,7 @@ def test_after_the_pause_one_probe_reconnects_and_closes_the_breaker(through, pr
 
 
 def test_a_probe_that_fails_opens_the_breaker_for_another_pause(through, proxy, clock):
-    _select_one(through)
-    proxy.freeze()
-    with pytest.raises(OperationalError):
-        _select_one(through)
-    through.close()
+    _fail_at_the_deadline(through, proxy)
     clock[0] += PAUSE_SECONDS + 0.1
 
     with pytest.raises(OperationalError, match=r"did not answer|timeout"):

@@ -5,6 +5,7 @@ from http import HTTPStatus
 import pytest
 from django.db import connections
 
+from tests.conftest import database_read_only
 from tether_relay import health
 
 pytestmark = pytest.mark.django_db
@@ -60,21 +61,8 @@ def test_health_endpoints_take_no_writes(client):
 
 @pytest.fixture
 def read_only_database(transactional_db):
-    """The session's database refuses writes, as a standby or a read-only switch makes it."""
-    from django.db import connection
-
-    statements = {
-        "postgresql": (
-            "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
-            "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE",
-        ),
-        "sqlite": ("PRAGMA query_only = ON", "PRAGMA query_only = OFF"),
-    }[connection.vendor]
-    with connection.cursor() as cursor:
-        cursor.execute(statements[0])
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute(statements[1])
+    with database_read_only():
+        yield
 
 
 def test_readyz_is_503_when_the_database_takes_no_writes(client, read_only_database, caplog):

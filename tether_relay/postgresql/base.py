@@ -30,6 +30,7 @@ from calls.breaker import Breaker, breaker_for
 
 # A failure that took this long cost a wait: worth not paying again for a while.
 SLOW_FAILURE_SECONDS = 1.0
+TRIPPED = "Database: answering 503"  # what a tripped breaker logs first
 
 
 class DeadlineConnection(psycopg.Connection):
@@ -56,13 +57,13 @@ class DeadlineConnection(psycopg.Connection):
             if self.closed and time.perf_counter() - started >= SLOW_FAILURE_SECONDS:
                 self._trip(error)
             raise
-        if self.breaker is not None and not self.breaker.closed:
+        if self.breaker is not None:
             self.breaker.succeeded()
         return result
 
     def _trip(self, error: Exception) -> None:
         if self.breaker is not None:
-            self.breaker.trip(error, "Database: answering 503")
+            self.breaker.trip(error, TRIPPED)
 
 
 class _Driver:
@@ -93,7 +94,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             connection = super().get_new_connection(conn_params)
         except psycopg.OperationalError as error:
             if time.perf_counter() - started >= SLOW_FAILURE_SECONDS:
-                self.breaker.trip(error, "Database: answering 503")
+                self.breaker.trip(error, TRIPPED)
             raise
         connection.deadline = self.settings_dict["OPTIONS"].get("deadline")
         connection.breaker = self.breaker
