@@ -1,12 +1,25 @@
 """Admin for organizations: Twilio credentials, with secrets write-only."""
 
+import time
+
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.auth import get_user_model
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
 
 from orgs.conf import app_settings
 from orgs.forms import SECRET_FIELDS, OrganizationAdminForm, clear_field
 from orgs.models import Organization
+from orgs.resolvers import members_get
 from orgs.selectors import twilio_credentials_of
 from orgs.twilio_checks import twilio_credentials_verify
+from orgs.twilio_setup import TwilioSetupRefused, twilio_voice_set_up
+
+# Seconds of Twilio requests one admin page may start, for all the selected organizations;
+# past it, what is left is reported as not done (the management command has no limit).
+SET_UP_BUDGET_SECONDS = 30
 
 
 def _credential_column(name: str, label: str):
@@ -39,6 +52,15 @@ def _secret_fields(name: str, status: str) -> list[str]:
     return [status, name, clear_field(name)]
 
 
+def _user_link(pk, name: str) -> str:
+    opts = get_user_model()._meta
+    try:
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk])
+    except NoReverseMatch:  # the host does not show its users in this admin
+        return name
+    return format_html('<a href="{}">{}</a>', url, name)
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     form = OrganizationAdminForm
@@ -54,8 +76,14 @@ class OrganizationAdmin(admin.ModelAdmin):
         _set_column("twilio_push_credential_sid_android", "Android push"),
     ]
     search_fields = ["name", "twilio_account_sid"]
-    actions = ["verify_twilio_credentials"]
-    readonly_fields = ["api_key_secret_status", "auth_token_status", "created_at", "updated_at"]
+    actions = ["set_up_twilio_voice", "verify_twilio_credentials"]
+    readonly_fields = [
+        "api_key_secret_status",
+        "auth_token_status",
+        "members",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
         (None, {"fields": ["name"]}),
         (
@@ -95,6 +123,7 @@ class OrganizationAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        ("Members", {"fields": ["members"]}),
         ("History", {"fields": ["created_at", "updated_at"]}),
     ]
 
@@ -102,6 +131,16 @@ class OrganizationAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         form.viewer = request.user  # a class made for this request
         return form
+
+    @admin.display(description="Members and their Twilio numbers")
+    def members(self, obj: Organization | None) -> str:
+        if obj is None or obj.pk is None:
+            return "-"
+        members = members_get(organization_id=obj.pk)
+        if not members:
+            return "No members yet."
+        rows = ((_user_link(pk, name), number or "no number") for pk, name, number in members)
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", rows))
 
     api_key_secret_status = _secret_status("twilio_api_key_secret")
     auth_token_status = _secret_status("twilio_auth_token")
@@ -114,3 +153,40 @@ class OrganizationAdmin(admin.ModelAdmin):
             report = twilio_credentials_verify(organization=organization, http_client=http_client)
             level = messages.SUCCESS if report.passed else messages.ERROR
             self.message_user(request, report.summary(), level=level)
+
+    @admin.action(description="Set up Twilio voice", permissions=["change"])
+    def set_up_twilio_voice(self, request, queryset):
+        """Show what would be created or changed in Twilio; on confirmation, do it."""
+        apply = request.POST.get("confirm") == "yes"
+        http_client = app_settings.twilio_http_client()
+        ends = time.monotonic() + SET_UP_BUDGET_SECONDS
+        plans = []
+        for organization in queryset:
+            budget = max(0.0, ends - time.monotonic())
+            try:
+                report = twilio_voice_set_up(
+                    organization=organization, apply=apply, http_client=http_client, budget=budget
+                )
+            except TwilioSetupRefused as refused:
+                plans.append({"organization": str(organization), "refused": str(refused)})
+                if apply:
+                    self.message_user(request, str(refused), level=messages.ERROR)
+                continue
+            if apply:
+                level = messages.ERROR if report.failed else messages.SUCCESS
+                self.message_user(request, report.summary(), level=level)
+            plans.append({"organization": report.organization, "lines": report.lines()})
+        if apply:
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Set up Twilio voice",
+            "opts": self.model._meta,
+            "plans": plans,
+            "queryset": queryset,
+            "confirmable": any("lines" in plan for plan in plans),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/orgs/organization/set_up_twilio_voice.html", context
+        )

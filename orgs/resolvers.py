@@ -170,3 +170,32 @@ def _lookup_problem(model: type[Model], lookup, wanted: type[Model] | None) -> s
     if wanted is None and field.is_relation:
         return "ends in a relation, not in the number's own field"
     return None
+
+
+def member_numbers_get(*, organization_id) -> list[str]:
+    """The Twilio numbers of the organization's active members, as stored; one query."""
+    model = get_user_model()
+    number_field = app_settings.USER_NUMBER_FIELD
+    members = Q(
+        **{
+            f"{app_settings.USER_ORGANIZATION_FIELD}__pk": organization_id,
+            f"{number_field}__isnull": False,
+        }
+    )
+    if _active_column(model) == "is_active":
+        members &= Q(is_active=True)
+    numbers = model._default_manager.filter(members).values_list(number_field, flat=True)
+    return sorted({e164 for number in numbers if (e164 := _stored_number(number))})
+
+
+def members_get(*, organization_id, limit: int = 200) -> list[tuple[object, str, str | None]]:
+    """The organization's members (primary key, name, number as stored), by name; one query."""
+    model = get_user_model()
+    rows = (
+        model._default_manager.filter(
+            **{f"{app_settings.USER_ORGANIZATION_FIELD}__pk": organization_id}
+        )
+        .order_by(model.USERNAME_FIELD)
+        .values_list("pk", model.USERNAME_FIELD, app_settings.USER_NUMBER_FIELD)[:limit]
+    )
+    return [(pk, str(name), _stored_number(number)) for pk, name, number in rows]

@@ -6,11 +6,14 @@ from django.views.decorators.debug import sensitive_variables
 from twilio.http import HttpClient
 from twilio.rest import Client
 
+from calls.webhooks.public import WebhookBaseUrlUnusable, webhook_urls
 from orgs import twilio_findings as findings
+from orgs import twilio_wiring as wiring
 from orgs.conf import app_settings
 from orgs.crypto import SecretDecryptionError
 from orgs.fields import SealedSecret
 from orgs.models import Organization
+from orgs.resolvers import member_numbers_get
 from orgs.selectors import twilio_credentials_of
 from orgs.twilio_api import NO_ANSWER, Answer, ask, rest_client
 from orgs.twilio_findings import CredentialCheck
@@ -76,9 +79,10 @@ class _Checker:
 
     def run(self) -> list[CredentialCheck]:
         try:
-            account = self._account(self.credentials.api_key_sid, self.credentials.api_key_secret)
+            client = self._client(self.credentials.api_key_sid, self.credentials.api_key_secret)
         except SecretDecryptionError:
             return [findings.undecryptable("API key", "API key secret"), *self._auth_token()[0]]
+        account = client.api.v2010.accounts(self.credentials.account_sid)
         # Any API key may read the TwiML App, but only a Main key may read the account or its
         # keys: this first answer alone says whether Twilio accepts the key for the account.
         app = self._ask("TwiML App", account.applications(self.credentials.twiml_app_sid).fetch)
@@ -94,29 +98,62 @@ class _Checker:
             findings.account(by_key, by_token),
             findings.twiml_app(app, self.credentials.twiml_app_sid),
             *token_checks,
+            *self._wiring(client, account, app),
         ]
+
+    def _wiring(self, client: Client, account, app: Answer) -> list[CredentialCheck]:
+        """Whether the TwiML App, the members' numbers and the push credentials fit."""
+        checks = []
+        try:
+            urls = webhook_urls()
+        except WebhookBaseUrlUnusable as reason:
+            checks.append(wiring.base_url_unusable(str(reason)))
+        else:
+            if app.ok:
+                checks.append(wiring.twiml_app_voice_url(app.resource, urls))
+            numbers = member_numbers_get(organization_id=self.organization.pk)
+            if numbers:
+                # One listing of the account's numbers (a request per thousand), however many
+                # members there are.
+                listed = self._ask(
+                    "number list", lambda: account.incoming_phone_numbers.list(page_size=1000)
+                )
+            checks.append(wiring.numbers(numbers, listed if numbers else None, urls))
+        stored = {
+            field: sid for field in wiring.PUSH_KINDS if (sid := getattr(self.organization, field))
+        }
+        pushed = {
+            field: (
+                sid,
+                self._ask("push credential", client.conversations.v1.credentials(sid).fetch),
+            )
+            for field, sid in stored.items()
+        }
+        if push := wiring.push_credentials(pushed):
+            checks.append(push)
+        return checks
 
     def _auth_token(self) -> tuple[list[CredentialCheck], Answer | None]:
         token = self.organization.twilio_auth_token
         if token is None:
             return [], None
         try:
-            account = self._account(self.credentials.account_sid, token)
+            client = self._client(self.credentials.account_sid, token)
         except SecretDecryptionError:
             return [findings.undecryptable("Auth Token", "Auth Token")], None
+        account = client.api.v2010.accounts(self.credentials.account_sid)
         answer = self._ask("Auth Token", account.fetch)
         return [findings.auth_token(answer)], answer
 
-    def _account(self, username: str, secret: SealedSecret):
-        """The account's REST resource, as seen with these credentials."""
-        client: Client = rest_client(
+    def _client(self, username: str, secret: SealedSecret) -> Client:
+        """A REST client for the account, with these credentials."""
+        return rest_client(
             username=username,
             password=secret.reveal(),
             account_sid=self.credentials.account_sid,
             region=self.credentials.region,
             http_client=self.http_client,
         )
-        return client.api.v2010.accounts(self.credentials.account_sid)
 
     def _ask(self, what: str, fetch) -> Answer:
         return ask(fetch, what=what, organization_id=self.organization.pk)

@@ -45,7 +45,7 @@ def unreachable() -> CredentialCheck:
     )
 
 
-def _unexpected(name: str, answer: Answer) -> CredentialCheck:
+def unexpected(name: str, answer: Answer) -> CredentialCheck:
     if answer.status == NO_ANSWER:
         return CredentialCheck(name, False, "Twilio did not answer (network error or timeout).")
     return CredentialCheck(name, False, f"Twilio answered with HTTP error {answer.status}.")
@@ -53,7 +53,7 @@ def _unexpected(name: str, answer: Answer) -> CredentialCheck:
 
 def key_refused(answer: Answer) -> CredentialCheck:
     if not answer.refused:
-        return _unexpected("API key", answer)
+        return unexpected("API key", answer)
     return CredentialCheck(
         "API key",
         False,
@@ -70,7 +70,7 @@ def api_key(answer: Answer, sid: str) -> CredentialCheck:
         return CredentialCheck("API key", True, "Twilio accepts the API key for this account.")
     if answer.not_found:
         return CredentialCheck("API key", False, f"Twilio found no API key {sid} in this account.")
-    return _unexpected("API key", answer)
+    return unexpected("API key", answer)
 
 
 def account(by_key: Answer, by_token: Answer | None) -> CredentialCheck:
@@ -85,7 +85,7 @@ def account(by_key: Answer, by_token: Answer | None) -> CredentialCheck:
         return CredentialCheck(
             "Account", True, "Twilio accepts the API key for this account, so it is active."
         )
-    return _unexpected("Account", by_key)
+    return unexpected("Account", by_key)
 
 
 def _account_status(status: str) -> CredentialCheck:
@@ -103,7 +103,7 @@ def twiml_app(answer: Answer, sid: str) -> CredentialCheck:
         return CredentialCheck(
             "TwiML App", False, f"Twilio found no TwiML App {sid} in this account."
         )
-    return _unexpected("TwiML App", answer)
+    return unexpected("TwiML App", answer)
 
 
 def auth_token(answer: Answer) -> CredentialCheck:
@@ -120,4 +120,4 @@ def auth_token(answer: Answer) -> CredentialCheck:
         return CredentialCheck(
             "Auth Token", False, "Twilio found no account with this Account SID."
         )
-    return _unexpected("Auth Token", answer)
+    return unexpected("Auth Token", answer)

@@ -27,6 +27,14 @@ def _no_real_twilio(settings, monkeypatch):
 
 
 @pytest.fixture
+def twilio_knows_nothing(monkeypatch) -> FakeTwilio:
+    """A Twilio that knows no account: pages that ask it (the number picker) carry on without."""
+    fake = FakeTwilio()
+    monkeypatch.setattr(twilio_fake, "installed", fake)
+    return fake
+
+
+@pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
 

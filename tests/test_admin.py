@@ -222,6 +222,7 @@ def test_user_admin_searches_by_organization_and_number(admin_client, term):
     assert ">other<" not in content
 
 
+@pytest.mark.usefixtures("twilio_knows_nothing")
 def test_user_change_page_edits_organization_and_number(admin_client):
     user = UserFactory()
 

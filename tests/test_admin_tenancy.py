@@ -105,6 +105,7 @@ def _user_form(user, **overrides) -> dict:
         {"organization": "other"},
     ],
 )
+@pytest.mark.usefixtures("twilio_knows_nothing")
 def test_changing_what_a_token_was_minted_with_warns_until_when_it_works(admin_client, change):
     org = OrganizationFactory(twilio_token_ttl=1800)
     user = UserFactory(organization=org)
@@ -121,6 +122,7 @@ def test_changing_what_a_token_was_minted_with_warns_until_when_it_works(admin_c
     assert "1800 seconds" in warnings[0]
 
 
+@pytest.mark.usefixtures("twilio_knows_nothing")
 def test_other_changes_do_not_warn(admin_client):
     user = UserFactory()
 

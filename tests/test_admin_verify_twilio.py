@@ -15,6 +15,13 @@ from tests.twilio_fake import FakeTwilio
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _public_base_url(settings):
+    """The address the fake's TwiML Apps and numbers send their calls to."""
+    settings.TWILIO_WEBHOOK_BASE_URL = twilio_fake.PUBLIC_BASE_URL
+
+
 CHANGELIST = reverse("admin:orgs_organization_changelist")
 ACTION = "verify_twilio_credentials"
 

@@ -47,6 +47,7 @@ def _secrets() -> list[str]:
     return values
 
 
+@pytest.mark.usefixtures("twilio_knows_nothing")
 def test_hostile_table_and_admin_pages_leak_nothing(api_client, admin_client, caplog, settings):
     settings.CALLS_TOKEN_THROTTLE_RATE = "10000/minute"
     caplog.set_level(logging.DEBUG)

@@ -14,6 +14,12 @@ from tests import twilio_fake
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _public_base_url(settings):
+    """The address the fake's TwiML Apps and numbers send their calls to."""
+    settings.TWILIO_WEBHOOK_BASE_URL = twilio_fake.PUBLIC_BASE_URL
+
+
 def _verify(org, fake):
     return twilio_credentials_verify(organization=org, http_client=fake)
 

@@ -6,12 +6,28 @@ from cryptography.fernet import Fernet
 
 from orgs.models import Organization
 from orgs.twilio_checks import twilio_credentials_verify
+from tests import twilio_fake
 from tests.factories import OrganizationFactory
 from tests.twilio_fake import FakeTwilio
 
 pytestmark = pytest.mark.django_db
 
-ALL_CHECKS = ["Credentials", "API key", "Account", "TwiML App", "Auth Token"]
+
+@pytest.fixture(autouse=True)
+def _public_base_url(settings):
+    """The address the fake's TwiML Apps and numbers send their calls to."""
+    settings.TWILIO_WEBHOOK_BASE_URL = twilio_fake.PUBLIC_BASE_URL
+
+
+ALL_CHECKS = [
+    "Credentials",
+    "API key",
+    "Account",
+    "TwiML App",
+    "Auth Token",
+    "TwiML App Voice URL",
+    "Numbers",
+]
 
 
 def _verify(org, fake):

@@ -1,5 +1,6 @@
 """A fake Twilio REST API: answers as Twilio does for the accounts it knows, records requests."""
 
+import itertools
 import json
 import logging
 import re
@@ -11,8 +12,28 @@ from twilio.http import HttpClient
 from twilio.http.response import Response
 
 _PATH = re.compile(
-    r"\A/2010-04-01/Accounts/(?P<account>\w+)(?:/(?P<kind>Keys|Applications)/(?P<sid>\w+))?\.json\Z"
+    r"\A/2010-04-01/Accounts/(?P<account>\w+)"
+    r"(?:/(?P<kind>Keys|Applications|IncomingPhoneNumbers)(?:/(?P<sid>\w+))?)?\.json\Z"
 )
+_CREDENTIAL_PATH = re.compile(r"\A/v1/Credentials/(?P<sid>CR\w+)\Z")
+_SIDS = itertools.count(1)
+# The public address the fake's accounts are wired to by default; tests that verify the wiring
+# set TWILIO_WEBHOOK_BASE_URL to it.
+PUBLIC_BASE_URL = "https://relay.example.com"
+OUTBOUND_URL = PUBLIC_BASE_URL + "/api/webhook/calls/twilio/outbound"
+INBOUND_URL = PUBLIC_BASE_URL + "/api/webhook/calls/twilio/inbound"
+# The kind of push credential each Organization field needs: Conversations' type and sandbox.
+_PUSH_KINDS = {
+    "twilio_push_credential_sid_ios": ("apn", "false"),
+    "twilio_push_credential_sid_ios_sandbox": ("apn", "true"),
+    "twilio_push_credential_sid_android": ("fcm", "false"),
+    "twilio_push_credential_sid": ("apn", "false"),
+}
+
+
+def new_sid(prefix: str) -> str:
+    """A well-formed SID the fake has not given out before."""
+    return f"{prefix}{next(_SIDS):032x}"
 
 
 @dataclass(frozen=True)
@@ -22,6 +43,8 @@ class Sent:
     method: str
     url: str
     auth: tuple[str, str] | None
+    data: dict | None = None
+    params: dict | None = None
 
 
 @dataclass
@@ -34,6 +57,22 @@ class Account:
     applications: set[str]
     status: str = "active"
     standard_keys: bool = False
+    # The settings of each application (its VoiceUrl, VoiceMethod, ...), and the account's
+    # numbers by SID: what Twilio's resources hold, as Twilio names the fields.
+    application_settings: dict[str, dict] = field(default_factory=dict)
+    numbers: dict[str, dict] = field(default_factory=dict)
+    push_credentials: dict[str, dict] = field(default_factory=dict)  # by SID: type, sandbox
+
+    def number(self, phone_number: str, **settings) -> str:
+        """Give the account a number (its calls to this service unless told); its SID."""
+        sid = new_sid("PN")
+        self.numbers[sid] = {
+            "phone_number": phone_number,
+            "voice_url": INBOUND_URL,
+            "voice_method": "POST",
+        }
+        self.numbers[sid].update(settings)
+        return sid
 
     def role(self, auth: tuple[str, str] | None) -> str | None:
         """Who the credentials are for this account: "token", "main", "standard" or None."""
@@ -60,11 +99,20 @@ class FakeTwilio(HttpClient):
 
     def knows(self, organization, **options) -> Account:
         """Make the organization's stored credentials the right ones for its account."""
+        app = organization.twilio_twiml_app_sid
         account = Account(
             sid=organization.twilio_account_sid,
             auth_token=_plain(organization.twilio_auth_token),
             keys={organization.twilio_api_key_sid: _plain(organization.twilio_api_key_secret)},
-            applications={organization.twilio_twiml_app_sid},
+            applications={app},
+            application_settings={
+                app: {"friendly_name": "", "voice_url": OUTBOUND_URL, "voice_method": "POST"}
+            },
+            push_credentials={
+                sid: {"type": kind, "sandbox": sandbox}
+                for name, (kind, sandbox) in _PUSH_KINDS.items()
+                if (sid := getattr(organization, name))
+            },
             **options,
         )
         self.accounts[account.sid] = account
@@ -74,15 +122,19 @@ class FakeTwilio(HttpClient):
         self.failures.append((url_pattern, answer))
 
     def request(self, method, uri, params=None, data=None, headers=None, auth=None, **kwargs):
-        self.sent.append(Sent(method, uri, auth))
+        self.sent.append(
+            Sent(method, uri, auth, dict(data) if data else None, dict(params) if params else None)
+        )
         for pattern, answer in self.failures:
             if re.search(pattern, uri):
                 if isinstance(answer, BaseException):
                     raise answer
                 return _error(answer)
-        return self._answer(urlsplit(uri).path, auth)
+        return self._answer(method, urlsplit(uri).path, auth, params or {}, data or {})
 
-    def _answer(self, path: str, auth) -> Response:
+    def _answer(self, method: str, path: str, auth, params: dict, data: dict) -> Response:
+        if credential := _CREDENTIAL_PATH.match(path):
+            return self._push_credential(credential["sid"], auth)
         match = _PATH.match(path)
         account = self.accounts.get(match["account"]) if match else None
         role = account.role(auth) if account else None
@@ -91,8 +143,60 @@ class FakeTwilio(HttpClient):
             return _error(HTTPStatus.UNAUTHORIZED)
         if kind is None:
             return _ok({"sid": account.sid, "status": account.status})
-        known = account.keys if kind == "Keys" else account.applications
-        return _ok({"sid": match["sid"]}) if match["sid"] in known else _error(HTTPStatus.NOT_FOUND)
+        if kind == "Keys":
+            return self._keys(method, account, match["sid"], data)
+        if kind == "Applications":
+            return self._applications(method, account, match["sid"], data)
+        return self._numbers(method, account, match["sid"], params, data)
+
+    def _push_credential(self, sid: str, auth) -> Response:
+        """Conversations' Credential resource, as any key or token of its account sees it."""
+        account = next((a for a in self.accounts.values() if a.role(auth)), None)
+        if account is None:
+            return _error(HTTPStatus.UNAUTHORIZED)
+        if sid not in account.push_credentials:
+            return _error(HTTPStatus.NOT_FOUND)
+        return _ok({"sid": sid, "account_sid": account.sid, **account.push_credentials[sid]})
+
+    def _keys(self, method, account: Account, sid, data) -> Response:
+        if method == "POST" and sid is None:  # a new Standard key; its secret shown once
+            sid, secret = new_sid("SK"), new_sid("")[-32:]
+            account.keys[sid] = secret
+            return _ok({"sid": sid, "secret": secret, "friendly_name": data.get("FriendlyName")})
+        return _ok({"sid": sid}) if sid in account.keys else _error(HTTPStatus.NOT_FOUND)
+
+    def _applications(self, method, account: Account, sid, data) -> Response:
+        if method == "POST" and sid is None:
+            sid = new_sid("AP")
+            account.applications.add(sid)
+        if sid not in account.applications:
+            return _error(HTTPStatus.NOT_FOUND)
+        settings = account.application_settings.setdefault(
+            sid, {"friendly_name": "", "voice_url": "", "voice_method": "POST"}
+        )
+        if method == "POST":
+            settings.update(_snake(data))
+        return _ok({"sid": sid, "account_sid": account.sid, **settings})
+
+    def _numbers(self, method, account: Account, sid, params, data) -> Response:
+        if sid is None:  # the list, filtered as Twilio filters it
+            wanted = params.get("PhoneNumber")
+            found = [
+                {"sid": number_sid, "account_sid": account.sid, **number}
+                for number_sid, number in account.numbers.items()
+                if wanted in (None, number["phone_number"])
+            ]
+            return _ok({"incoming_phone_numbers": found, "next_page_uri": None})
+        if sid not in account.numbers:
+            return _error(HTTPStatus.NOT_FOUND)
+        if method == "POST":
+            account.numbers[sid].update(_snake(data))
+        return _ok({"sid": sid, "account_sid": account.sid, **account.numbers[sid]})
+
+
+def _snake(data: dict) -> dict:
+    """Twilio's form parameters (VoiceUrl) as its JSON names them (voice_url)."""
+    return {re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower(): value for name, value in data.items()}
 
 
 def _plain(sealed) -> str:

@@ -7,8 +7,11 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 
 from orgs.models import Organization
+from orgs.twilio_numbers import account_numbers_get
+from orgs.widgets import NumberPickerInput
 from users.models import User
 
 _DIGITS = re.compile(r"\D")
@@ -35,6 +38,29 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         ("Tether Relay", {"fields": ["organization", "twilio_phone_number"]}),
     ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        """On a member's page, the number box offers the numbers of the organization's Twilio
+        account (asked of Twilio, kept for a minute); any number may still be typed."""
+        form = super().get_form(request, obj, **kwargs)
+        field = form.base_fields.get("twilio_phone_number")
+        if field is None or obj is None or obj.organization is None:
+            return form
+        numbers = account_numbers_get(organization=obj.organization)
+        if numbers is None:
+            field.help_text = (
+                "The numbers of the organization's Twilio account could not be fetched; type "
+                "the number in E.164 (+14165550100)."
+            )
+        else:
+            field.widget = NumberPickerInput(numbers, attrs=field.widget.attrs)
+            # The admin shows help text as HTML: the organization's name is escaped here.
+            field.help_text = format_html(
+                "One of the {} numbers of {}'s Twilio account, or type another in E.164.",
+                len(numbers),
+                obj.organization,
+            )
+        return form
 
     def get_search_results(self, request, queryset, search_term):
         """Numbers match however they are typed: "(416) 555-0100" finds +14165550100."""

@@ -1,0 +1,313 @@
+"""Setting Twilio up for an organization: an API key, the TwiML App, the numbers' webhooks.
+
+From an Account SID and an Auth Token, ``twilio_voice_set_up`` makes what voice tokens and
+calls need, through Twilio's REST API: a Standard API key when none is stored, the TwiML App
+whose Voice URL is this service's outbound webhook, and the inbound webhook on every number an
+active member holds. Run with ``apply=False`` it only reads, and says what it would change.
+It changes nothing that is already right, so a second run changes nothing.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.views.decorators.debug import sensitive_variables
+from twilio.http import HttpClient
+
+from calls.webhooks.public import WebhookBaseUrlUnusable, WebhookUrls, webhook_urls
+from orgs.conf import app_settings
+from orgs.crypto import SecretDecryptionError
+from orgs.models import Organization
+from orgs.resolvers import member_numbers_get
+from orgs.twilio_api import NO_ANSWER, Answer, ask, rest_client
+
+logger = logging.getLogger(__name__)
+
+KEY_NAME = "Tether Relay voice"
+APP_NAME = "Tether Relay voice"
+VOICE_METHOD = "POST"
+
+CREATE, UPDATE, KEEP, LEAVE, FAIL = "create", "update", "keep", "leave", "fail"
+OUT_OF_TIME = -1  # the status of a request not sent: the time budget was spent
+
+
+class TwilioSetupRefused(Exception):
+    """Nothing can be set up: the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class SetupStep:
+    """One thing set up: what, the change (create, update, keep, leave, fail), and how to say
+    it before (``planned``) and after (``done``) it is made."""
+
+    subject: str
+    change: str
+    planned: str
+    done: str
+
+    def sentence(self, *, applied: bool) -> str:
+        return f"{self.subject}: {self.done if applied else self.planned}"
+
+
+@dataclass(frozen=True, slots=True)
+class SetupReport:
+    organization: str
+    applied: bool
+    steps: tuple[SetupStep, ...]
+
+    @property
+    def changes(self) -> tuple[SetupStep, ...]:
+        return tuple(step for step in self.steps if step.change in (CREATE, UPDATE))
+
+    @property
+    def failed(self) -> bool:
+        return any(step.change == FAIL for step in self.steps)
+
+    def lines(self) -> list[str]:
+        return [step.sentence(applied=self.applied) for step in self.steps]
+
+    def summary(self) -> str:
+        if self.failed:
+            head = "stopped"
+        elif not self.changes:
+            head = "already set up; nothing changed" if self.applied else "nothing to change"
+        else:
+            head = "set up" if self.applied else "would change"
+        return f"{self.organization}: {head}. " + " ".join(self.lines())
+
+
+def twilio_voice_set_up(
+    *,
+    organization: Organization,
+    apply: bool,
+    http_client: HttpClient | None = None,
+    budget: float | None = None,
+) -> SetupReport:
+    """Set Twilio up for the organization (``apply``), or say what that would change.
+
+    Raises TwilioSetupRefused before any request when the webhooks' public URL is unusable or
+    the Account SID or Auth Token is missing. Twilio's errors become a failed step, not an
+    exception; steps after a failure are not made. With a ``budget`` (seconds), no request
+    starts once it is spent: each request has its HTTP client's timeout on top.
+    """
+    try:
+        urls = webhook_urls()
+    except WebhookBaseUrlUnusable as error:
+        raise TwilioSetupRefused(str(error)) from None
+    if not organization.twilio_account_sid or not organization.twilio_auth_token:
+        raise TwilioSetupRefused(
+            f"{organization}: set the Account SID and the Auth Token first (Twilio Console, "
+            "Account Info)."
+        )
+    setup = _Setup(organization, urls, apply, http_client or app_settings.twilio_http_client())
+    if budget is not None:
+        setup.budget_ends = time.monotonic() + budget
+    steps = setup.run()
+    return SetupReport(organization=str(organization), applied=apply, steps=tuple(steps))
+
+
+class _Setup:
+    """The requests of one set-up, with the Auth Token: it alone may create keys."""
+
+    def __init__(self, organization: Organization, urls: WebhookUrls, apply: bool, http_client):
+        self.organization = organization
+        self.urls = urls
+        self.apply = apply
+        self.http_client = http_client
+        self.changed_fields: list[str] = []
+        self.budget_ends: float | None = None
+
+    def run(self) -> list[SetupStep]:
+        try:
+            self.account = self._account()
+        except SecretDecryptionError:
+            return [
+                _failed(
+                    "Auth Token",
+                    "it cannot be decrypted with FIELD_ENCRYPTION_KEYS; enter it again.",
+                )
+            ]
+        steps = []
+        for step in (self._api_key, self._twiml_app):
+            steps.append(step())
+            if steps[-1].change == FAIL:
+                return self._saved(steps)
+        steps += self._numbers()
+        return self._saved(steps)
+
+    def _saved(self, steps: list[SetupStep]) -> list[SetupStep]:
+        if self.apply and self.changed_fields:
+            with transaction.atomic():
+                self.organization.save(update_fields=[*self.changed_fields, "updated_at"])
+            logger.info(
+                "Twilio set up for organization %s: %s changed",
+                self.organization.pk,
+                ", ".join(self.changed_fields),
+            )
+        return steps
+
+    @sensitive_variables()
+    def _account(self):
+        client = rest_client(
+            username=self.organization.twilio_account_sid,
+            password=self.organization.twilio_auth_token.reveal(),
+            account_sid=self.organization.twilio_account_sid,
+            region=self.organization.twilio_region,
+            http_client=self.http_client,
+        )
+        return client.api.v2010.accounts(self.organization.twilio_account_sid)
+
+    def _ask(self, what: str, call) -> Answer:
+        if self.budget_ends is not None and time.monotonic() >= self.budget_ends:
+            return Answer(OUT_OF_TIME)
+        return ask(call, what=what, organization_id=self.organization.pk)
+
+    @sensitive_variables()
+    def _api_key(self) -> SetupStep:
+        org = self.organization
+        if org.twilio_api_key_sid and org.twilio_api_key_secret:
+            return SetupStep(
+                "API key",
+                KEEP,
+                f"{org.twilio_api_key_sid} is stored; kept.",
+                f"{org.twilio_api_key_sid} is stored; kept.",
+            )
+        planned = "a new Standard API key will be created and stored (its secret encrypted)."
+        if not self.apply:
+            return SetupStep("API key", CREATE, planned, planned)
+        answer = self._ask(
+            "new API key", lambda: self.account.new_keys.create(friendly_name=KEY_NAME)
+        )
+        if not answer.ok:
+            return _failed("API key", _why(answer))
+        org.twilio_api_key_sid = answer.resource.sid
+        org.twilio_api_key_secret = answer.resource.secret
+        self.changed_fields += ["twilio_api_key_sid", "twilio_api_key_secret"]
+        return SetupStep(
+            "API key",
+            CREATE,
+            planned,
+            f"created {answer.resource.sid} and stored it (its secret encrypted).",
+        )
+
+    def _twiml_app(self) -> SetupStep:
+        sid = self.organization.twilio_twiml_app_sid
+        wanted = {"voice_url": self.urls.outbound, "voice_method": VOICE_METHOD}
+        if sid:
+            found = self._ask("TwiML App", self.account.applications(sid).fetch)
+            if found.ok:
+                return self._app_updated(found.resource, wanted)
+            if not found.not_found:
+                return _failed("TwiML App", _why(found))
+        planned = f"a TwiML App will be created with Voice URL {self.urls.outbound} (POST)."
+        if not self.apply:
+            return SetupStep("TwiML App", CREATE, planned, planned)
+        made = self._ask(
+            "new TwiML App",
+            lambda: self.account.applications.create(friendly_name=APP_NAME, **wanted),
+        )
+        if not made.ok:
+            return _failed("TwiML App", _why(made))
+        self.organization.twilio_twiml_app_sid = made.resource.sid
+        self.changed_fields.append("twilio_twiml_app_sid")
+        return SetupStep(
+            "TwiML App",
+            CREATE,
+            planned,
+            f"created {made.resource.sid} with Voice URL {self.urls.outbound} (POST).",
+        )
+
+    def _app_updated(self, app, wanted: dict) -> SetupStep:
+        subject = f"TwiML App {app.sid}"
+        if (app.voice_url, (app.voice_method or "").upper()) == (wanted["voice_url"], VOICE_METHOD):
+            same = f"its Voice URL is already {self.urls.outbound} (POST)."
+            return SetupStep(subject, KEEP, same, same)
+        planned = (
+            f"its Voice URL {app.voice_url or '(none)'} ({app.voice_method}) will become "
+            f"{self.urls.outbound} (POST)."
+        )
+        if not self.apply:
+            return SetupStep(subject, UPDATE, planned, planned)
+        answer = self._ask(
+            "TwiML App update", lambda: self.account.applications(app.sid).update(**wanted)
+        )
+        if not answer.ok:
+            return _failed(subject, _why(answer))
+        return SetupStep(subject, UPDATE, planned, f"Voice URL set to {self.urls.outbound} (POST).")
+
+    def _numbers(self) -> list[SetupStep]:
+        numbers = member_numbers_get(organization_id=self.organization.pk)
+        if not numbers:
+            none = "no active member holds a number yet; run this again once they do."
+            return [SetupStep("Numbers", LEAVE, none, none)]
+        steps = []
+        for number in numbers:
+            steps.append(self._number(number))
+            if steps[-1].change == FAIL:
+                break
+        return steps
+
+    def _number(self, number: str) -> SetupStep:
+        listed = self._ask(
+            "number lookup",
+            lambda: self.account.incoming_phone_numbers.list(phone_number=number, limit=1),
+        )
+        if not listed.ok:
+            return _failed(f"Number {number}", _why(listed))
+        if not listed.resource:
+            absent = (
+                "not a number of this Twilio account; not touched. Buy or port it into the "
+                "account, or give the member a number of the account."
+            )
+            return SetupStep(f"Number {number}", LEAVE, absent, absent)
+        found = listed.resource[0]
+        if (found.voice_url, (found.voice_method or "").upper()) == (
+            self.urls.inbound,
+            VOICE_METHOD,
+        ):
+            same = "calls to it already come to this service."
+            return SetupStep(f"Number {number}", KEEP, same, same)
+        planned = (
+            f"its incoming-call webhook {found.voice_url or '(none)'} will become "
+            f"{self.urls.inbound} (POST)."
+        )
+        if not self.apply:
+            return SetupStep(f"Number {number}", UPDATE, planned, planned)
+        answer = self._ask(
+            "number update",
+            lambda: self.account.incoming_phone_numbers(found.sid).update(
+                voice_url=self.urls.inbound, voice_method=VOICE_METHOD
+            ),
+        )
+        if not answer.ok:
+            return _failed(f"Number {number}", _why(answer))
+        return SetupStep(
+            f"Number {number}",
+            UPDATE,
+            planned,
+            f"calls to it now come to {self.urls.inbound} (POST).",
+        )
+
+
+def _failed(subject: str, why: str) -> SetupStep:
+    return SetupStep(subject, FAIL, why, why)
+
+
+def _why(answer: Answer) -> str:
+    if answer.status == OUT_OF_TIME:
+        return (
+            "stopped here: this run's time is up. Run it again, or run "
+            "`manage.py set_up_twilio_voice` for an organization with many numbers."
+        )
+    if answer.status == NO_ANSWER:
+        return (
+            "Twilio did not answer (network error or timeout); nothing after this was done. "
+            "Try later."
+        )
+    if answer.refused:
+        return (
+            "Twilio refused the Account SID and Auth Token (wrong, replaced in the Console, or "
+            "from another Twilio Region); nothing after this was done."
+        )
+    return f"Twilio answered with HTTP error {answer.status}; nothing after this was done."

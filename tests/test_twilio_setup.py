@@ -1,0 +1,172 @@
+"""Setting Twilio up from an Account SID and an Auth Token, against a stateful fake Twilio."""
+
+import pytest
+
+from orgs.twilio_setup import CREATE, FAIL, KEEP, LEAVE, UPDATE, TwilioSetupRefused
+from orgs.twilio_setup import twilio_voice_set_up as set_up
+from tests.factories import OrganizationFactory, UserFactory
+from tests.twilio_fake import FakeTwilio
+
+pytestmark = pytest.mark.django_db
+
+BASE = "https://relay.example.com"
+OUTBOUND = BASE + "/api/webhook/calls/twilio/outbound"
+INBOUND = BASE + "/api/webhook/calls/twilio/inbound"
+
+
+@pytest.fixture(autouse=True)
+def _public_base_url(settings):
+    settings.TWILIO_WEBHOOK_BASE_URL = BASE
+
+
+@pytest.fixture
+def new_org():
+    """An organization with only an Account SID and an Auth Token, and two members."""
+    org = OrganizationFactory(
+        twilio_api_key_sid="", twilio_api_key_secret="", twilio_twiml_app_sid=""
+    )
+    UserFactory(organization=org, twilio_phone_number="+14165550101")
+    UserFactory(organization=org, twilio_phone_number="+14165550102")
+    UserFactory(organization=org, twilio_phone_number="+14165550103", is_active=False)
+    return org
+
+
+@pytest.fixture
+def twilio(new_org) -> FakeTwilio:
+    fake = FakeTwilio()
+    account = fake.knows(new_org)
+    account.keys.clear()
+    account.applications.clear()
+    account.number("+14165550101", voice_url="https://elsewhere.example.com/voice")
+    return fake
+
+
+def _resource(url: str) -> str:
+    """The part of a REST URL after /Accounts/AC.../."""
+    return url.split("/Accounts/", 1)[1].split("/", 1)[1]
+
+
+def _changes(report) -> list[tuple[str, str]]:
+    return [(step.subject, step.change) for step in report.steps]
+
+
+def test_a_dry_run_says_what_it_would_do_and_changes_nothing(new_org, twilio):
+    report = set_up(organization=new_org, apply=False, http_client=twilio)
+
+    assert _changes(report) == [
+        ("API key", CREATE),
+        ("TwiML App", CREATE),
+        ("Number +14165550101", UPDATE),
+        ("Number +14165550102", LEAVE),
+    ]
+    assert all(sent.method == "GET" for sent in twilio.sent)
+    new_org.refresh_from_db()
+    assert not new_org.twilio_api_key_sid
+    assert not new_org.twilio_twiml_app_sid
+    assert "will be created" in report.summary()
+
+
+def test_set_up_creates_the_key_and_app_and_points_the_numbers_here(new_org, twilio, caplog):
+    caplog.set_level("DEBUG")
+    report = set_up(organization=new_org, apply=True, http_client=twilio)
+
+    assert not report.failed
+    account = twilio.accounts[new_org.twilio_account_sid]
+    (number_sid,) = account.numbers
+    lookup = {"PageSize": 1}
+    assert [(s.method, _resource(s.url), s.data, s.params) for s in twilio.sent] == [
+        ("POST", "Keys.json", {"FriendlyName": "Tether Relay voice"}, None),
+        (
+            "POST",
+            "Applications.json",
+            {"FriendlyName": "Tether Relay voice", "VoiceUrl": OUTBOUND, "VoiceMethod": "POST"},
+            None,
+        ),
+        ("GET", "IncomingPhoneNumbers.json", None, {"PhoneNumber": "+14165550101", **lookup}),
+        (
+            "POST",
+            f"IncomingPhoneNumbers/{number_sid}.json",
+            {"VoiceUrl": INBOUND, "VoiceMethod": "POST"},
+            None,
+        ),
+        ("GET", "IncomingPhoneNumbers.json", None, {"PhoneNumber": "+14165550102", **lookup}),
+    ]
+    new_org.refresh_from_db()
+    assert account.keys[new_org.twilio_api_key_sid] == new_org.twilio_api_key_secret.reveal()
+    assert account.application_settings[new_org.twilio_twiml_app_sid]["voice_url"] == OUTBOUND
+    assert [n["voice_url"] for n in account.numbers.values()] == [INBOUND]
+    secret = new_org.twilio_api_key_secret.reveal()
+    assert secret not in report.summary()
+    assert secret not in caplog.text
+    assert new_org.twilio_auth_token.reveal() not in caplog.text
+
+
+def test_a_second_run_changes_nothing_and_says_so(new_org, twilio):
+    set_up(organization=new_org, apply=True, http_client=twilio)
+    twilio.sent.clear()
+
+    again = set_up(organization=new_org, apply=True, http_client=twilio)
+
+    assert [change for _, change in _changes(again)] == [KEEP, KEEP, KEEP, LEAVE]
+    assert all(sent.method == "GET" for sent in twilio.sent)
+    assert "already set up; nothing changed" in again.summary()
+
+
+def test_a_stored_app_pointing_elsewhere_is_updated_not_replaced(new_org, twilio):
+    set_up(organization=new_org, apply=True, http_client=twilio)
+    new_org.refresh_from_db()
+    app = new_org.twilio_twiml_app_sid
+    twilio.accounts[new_org.twilio_account_sid].application_settings[app]["voice_url"] = (
+        "https://old.example.com/"
+    )
+
+    report = set_up(organization=new_org, apply=True, http_client=twilio)
+
+    assert (f"TwiML App {app}", UPDATE) in _changes(report)
+    new_org.refresh_from_db()
+    assert new_org.twilio_twiml_app_sid == app
+    assert (
+        twilio.accounts[new_org.twilio_account_sid].application_settings[app]["voice_url"]
+        == OUTBOUND
+    )
+
+
+def test_a_refused_auth_token_stops_at_the_first_step(new_org, twilio):
+    twilio.accounts[new_org.twilio_account_sid].auth_token = "replaced"
+
+    report = set_up(organization=new_org, apply=True, http_client=twilio)
+
+    assert _changes(report) == [("API key", FAIL)]
+    assert "refused the Account SID and Auth Token" in report.summary()
+
+
+@pytest.mark.parametrize(
+    ("base", "debug", "reason"),
+    [("", False, "is not set"), ("http://relay.example.com", False, "is not HTTPS")],
+)
+def test_no_usable_public_url_refuses_before_any_request(
+    new_org, twilio, settings, base, debug, reason
+):
+    settings.TWILIO_WEBHOOK_BASE_URL = base
+    settings.DEBUG = debug
+
+    with pytest.raises(TwilioSetupRefused, match=reason):
+        set_up(organization=new_org, apply=True, http_client=twilio)
+
+    assert twilio.sent == []
+
+
+def test_an_organization_without_an_auth_token_is_refused(twilio):
+    org = OrganizationFactory(twilio_auth_token="")
+
+    with pytest.raises(TwilioSetupRefused, match="Auth Token"):
+        set_up(organization=org, apply=True, http_client=twilio)
+
+
+def test_a_spent_time_budget_stops_before_the_next_request(new_org, twilio):
+    report = set_up(organization=new_org, apply=True, http_client=twilio, budget=0)
+
+    assert _changes(report) == [("API key", FAIL)]
+    assert "this run's time is up" in report.summary()
+    assert "manage.py set_up_twilio_voice" in report.summary()
+    assert twilio.sent == []

@@ -1,0 +1,128 @@
+"""*Verify Twilio credentials* also checks that Twilio is wired to this service."""
+
+import pytest
+
+from orgs.twilio_checks import twilio_credentials_verify
+from orgs.twilio_setup import twilio_voice_set_up
+from tests import twilio_fake
+from tests.factories import OrganizationFactory, UserFactory
+from tests.twilio_fake import INBOUND_URL, OUTBOUND_URL, FakeTwilio
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _public_base_url(settings):
+    settings.TWILIO_WEBHOOK_BASE_URL = twilio_fake.PUBLIC_BASE_URL
+
+
+@pytest.fixture
+def member(org):
+    return UserFactory(organization=org, twilio_phone_number="+14165550111")
+
+
+@pytest.fixture
+def account(org, fake, member):
+    account = fake.accounts[org.twilio_account_sid]
+    account.number(member.twilio_phone_number.as_e164)
+    return account
+
+
+def _failures(org, fake) -> dict[str, str]:
+    report = twilio_credentials_verify(organization=org, http_client=fake)
+    return {check.name: check.message for check in report.failures}
+
+
+def test_a_wired_organization_passes_every_check(org, fake, account):
+    report = twilio_credentials_verify(organization=org, http_client=fake)
+
+    assert report.passed, report.summary()
+    assert "Numbers" in [check.name for check in report.checks]
+
+
+def test_a_twiml_app_pointing_elsewhere_is_named_exactly(org, fake, account):
+    account.application_settings[org.twilio_twiml_app_sid]["voice_url"] = "https://old.example/"
+
+    failures = _failures(org, fake)
+
+    assert list(failures) == ["TwiML App Voice URL"]
+    assert "https://old.example/" in failures["TwiML App Voice URL"]
+    assert OUTBOUND_URL in failures["TwiML App Voice URL"]
+    assert "Set up Twilio voice" in failures["TwiML App Voice URL"]
+
+
+def test_a_number_whose_calls_go_elsewhere_is_named_exactly(org, fake, account, member):
+    (number,) = account.numbers.values()
+    number["voice_url"] = "https://demo.twilio.com/welcome/voice/"
+
+    failures = _failures(org, fake)
+
+    assert list(failures) == ["Numbers"]
+    assert failures["Numbers"].startswith("+14165550111: incoming calls go to https://demo.twilio")
+    assert INBOUND_URL in failures["Numbers"]
+
+
+def test_a_number_outside_the_account_is_named(org, fake, account):
+    UserFactory(organization=org, twilio_phone_number="+14165550999")
+
+    failures = _failures(org, fake)
+
+    assert list(failures) == ["Numbers"]
+    assert "+14165550999 is not a number of this account" in failures["Numbers"]
+
+
+def test_a_push_credential_of_the_wrong_kind_is_named(org, fake, account):
+    org.twilio_push_credential_sid_ios = "CR" + "1" * 32
+    org.twilio_push_credential_sid_android = "CR" + "2" * 32
+    account.push_credentials["CR" + "1" * 32] = {"type": "apn", "sandbox": "true"}
+
+    failures = _failures(org, fake)
+
+    assert list(failures) == ["Push credentials"]
+    assert "iOS: CR111" in failures["Push credentials"]
+    assert (
+        "is APNs sandbox, but this platform needs APNs production" in failures["Push credentials"]
+    )
+    assert "Android: Twilio found no push credential CR222" in failures["Push credentials"]
+
+
+def test_without_the_public_url_the_wiring_is_reported_unchecked(org, fake, account, settings):
+    settings.TWILIO_WEBHOOK_BASE_URL = ""
+
+    failures = _failures(org, fake)
+
+    assert list(failures) == ["Webhooks"]
+    assert "TWILIO_WEBHOOK_BASE_URL is not set" in failures["Webhooks"]
+
+
+def test_set_up_then_verify_passes_from_only_an_account_sid_and_auth_token():
+    org = OrganizationFactory(
+        twilio_api_key_sid="", twilio_api_key_secret="", twilio_twiml_app_sid=""
+    )
+    UserFactory(organization=org, twilio_phone_number="+14165550222")
+    fake = FakeTwilio()
+    account = fake.knows(org)
+    account.keys.clear()
+    account.applications.clear()
+    account.number("+14165550222", voice_url="")
+
+    setup = twilio_voice_set_up(organization=org, apply=True, http_client=fake)
+    org.refresh_from_db()
+    report = twilio_credentials_verify(organization=org, http_client=fake)
+
+    assert not setup.failed
+    assert report.passed, report.summary()
+
+
+def test_the_numbers_are_checked_with_one_listing_however_many_members(org, fake, account):
+    for n in range(5):
+        number = f"+1416555060{n}"
+        UserFactory(organization=org, twilio_phone_number=number)
+        account.number(number)
+
+    report = twilio_credentials_verify(organization=org, http_client=fake)
+
+    assert report.passed, report.summary()
+    listings = [s for s in fake.sent if "IncomingPhoneNumbers" in s.url]
+    assert len(listings) == 1
+    assert listings[0].params == {"PageSize": 1000}
