@@ -27,6 +27,13 @@ def _no_real_twilio(settings, monkeypatch):
 
 
 @pytest.fixture
+def public_base_url(settings) -> str:
+    """TWILIO_WEBHOOK_BASE_URL: the address the fake's TwiML Apps and numbers call by default."""
+    settings.TWILIO_WEBHOOK_BASE_URL = twilio_fake.PUBLIC_BASE_URL
+    return twilio_fake.PUBLIC_BASE_URL
+
+
+@pytest.fixture
 def twilio_knows_nothing(monkeypatch) -> FakeTwilio:
     """A Twilio that knows no account: pages that ask it (the number picker) carry on without."""
     fake = FakeTwilio()

@@ -14,7 +14,8 @@ def _sid(prefix: str):
 
 
 class OrganizationFactory(DjangoModelFactory):
-    """Four credentials and an Auth Token, all set; ``unconfigured=True`` for none of them."""
+    """Four credentials and an Auth Token, all set; ``unconfigured=True`` for none of them,
+    ``only_account=True`` for the Account SID and Auth Token alone."""
 
     class Meta:
         model = Organization
@@ -27,6 +28,10 @@ class OrganizationFactory(DjangoModelFactory):
     twilio_auth_token = factory.LazyFunction(lambda: secrets.token_hex(16))
 
     class Params:
+        # What an administrator starts from before *Set up Twilio voice*: the account only.
+        only_account = factory.Trait(
+            twilio_api_key_sid="", twilio_api_key_secret="", twilio_twiml_app_sid=""
+        )
         unconfigured = factory.Trait(
             twilio_account_sid="",
             twilio_api_key_sid="",

@@ -15,22 +15,14 @@ from tests.factories import OrganizationFactory, UserFactory
 from tests.twilio_fake import FakeTwilio
 from users.models import User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_base_url")]
 
 CHANGELIST = reverse("admin:orgs_organization_changelist")
-BASE = "https://relay.example.com"
-
-
-@pytest.fixture(autouse=True)
-def _public_base_url(settings):
-    settings.TWILIO_WEBHOOK_BASE_URL = BASE
 
 
 @pytest.fixture
 def new_org():
-    org = OrganizationFactory(
-        name="Acme", twilio_api_key_sid="", twilio_api_key_secret="", twilio_twiml_app_sid=""
-    )
+    org = OrganizationFactory(name="Acme", only_account=True)
     UserFactory(organization=org, twilio_phone_number="+14165550101")
     return org
 
@@ -38,10 +30,7 @@ def new_org():
 @pytest.fixture
 def fake(monkeypatch, new_org) -> FakeTwilio:
     fake = FakeTwilio()
-    account = fake.knows(new_org)
-    account.keys.clear()
-    account.applications.clear()
-    account.number("+14165550101")
+    fake.knows_account(new_org).number("+14165550101")
     monkeypatch.setattr(twilio_fake, "installed", fake)
     return fake
 
@@ -58,7 +47,7 @@ def test_the_action_first_shows_what_it_will_do_and_changes_nothing(admin_client
     page = response.content.decode()
     assert "Yes, set up Twilio voice" in page
     assert "a new Standard API key will be created" in page
-    assert f"{BASE}/api/webhook/calls/twilio/outbound" in page
+    assert twilio_fake.OUTBOUND_URL in page
     assert all(sent.method == "GET" for sent in fake.sent)
     new_org.refresh_from_db()
     assert not new_org.twilio_api_key_sid
@@ -151,7 +140,7 @@ def test_from_an_account_sid_and_auth_token_to_tokens_and_a_clean_verify(
     org = Organization.objects.get(name="Newco")
     member = UserFactory(organization=org, twilio_phone_number="+14165550777")
     fake = FakeTwilio()
-    account = fake.knows(org)
+    account = fake.knows_account(org)
     account.number("+14165550777", voice_url="https://demo.twilio.com/welcome/voice/")
     monkeypatch.setattr(twilio_fake, "installed", fake)
 

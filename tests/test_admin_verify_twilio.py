@@ -13,13 +13,7 @@ from tests import twilio_fake
 from tests.factories import OrganizationFactory, UserFactory
 from tests.twilio_fake import FakeTwilio
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _public_base_url(settings):
-    """The address the fake's TwiML Apps and numbers send their calls to."""
-    settings.TWILIO_WEBHOOK_BASE_URL = twilio_fake.PUBLIC_BASE_URL
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_base_url")]
 
 
 CHANGELIST = reverse("admin:orgs_organization_changelist")

@@ -11,13 +11,7 @@ from orgs.twilio_api import TIMEOUT_SECONDS
 from orgs.twilio_checks import twilio_credentials_verify
 from tests import twilio_fake
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _public_base_url(settings):
-    """The address the fake's TwiML Apps and numbers send their calls to."""
-    settings.TWILIO_WEBHOOK_BASE_URL = twilio_fake.PUBLIC_BASE_URL
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_base_url")]
 
 
 def _verify(org, fake):

@@ -6,17 +6,10 @@ from cryptography.fernet import Fernet
 
 from orgs.models import Organization
 from orgs.twilio_checks import twilio_credentials_verify
-from tests import twilio_fake
 from tests.factories import OrganizationFactory
 from tests.twilio_fake import FakeTwilio
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _public_base_url(settings):
-    """The address the fake's TwiML Apps and numbers send their calls to."""
-    settings.TWILIO_WEBHOOK_BASE_URL = twilio_fake.PUBLIC_BASE_URL
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_base_url")]
 
 
 ALL_CHECKS = [

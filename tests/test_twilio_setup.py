@@ -4,27 +4,19 @@ import pytest
 
 from orgs.twilio_setup import CREATE, FAIL, KEEP, LEAVE, UPDATE, TwilioSetupRefused
 from orgs.twilio_setup import twilio_voice_set_up as set_up
+from tests import twilio_fake
 from tests.factories import OrganizationFactory, UserFactory
 from tests.twilio_fake import FakeTwilio
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_base_url")]
 
-BASE = "https://relay.example.com"
-OUTBOUND = BASE + "/api/webhook/calls/twilio/outbound"
-INBOUND = BASE + "/api/webhook/calls/twilio/inbound"
-
-
-@pytest.fixture(autouse=True)
-def _public_base_url(settings):
-    settings.TWILIO_WEBHOOK_BASE_URL = BASE
+OUTBOUND, INBOUND = twilio_fake.OUTBOUND_URL, twilio_fake.INBOUND_URL
 
 
 @pytest.fixture
 def new_org():
     """An organization with only an Account SID and an Auth Token, and two members."""
-    org = OrganizationFactory(
-        twilio_api_key_sid="", twilio_api_key_secret="", twilio_twiml_app_sid=""
-    )
+    org = OrganizationFactory(only_account=True)
     UserFactory(organization=org, twilio_phone_number="+14165550101")
     UserFactory(organization=org, twilio_phone_number="+14165550102")
     UserFactory(organization=org, twilio_phone_number="+14165550103", is_active=False)
@@ -34,10 +26,7 @@ def new_org():
 @pytest.fixture
 def twilio(new_org) -> FakeTwilio:
     fake = FakeTwilio()
-    account = fake.knows(new_org)
-    account.keys.clear()
-    account.applications.clear()
-    account.number("+14165550101", voice_url="https://elsewhere.example.com/voice")
+    fake.knows_account(new_org).number("+14165550101", voice_url="https://elsewhere.example/")
     return fake
 
 

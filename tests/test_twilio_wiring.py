@@ -4,16 +4,10 @@ import pytest
 
 from orgs.twilio_checks import twilio_credentials_verify
 from orgs.twilio_setup import twilio_voice_set_up
-from tests import twilio_fake
 from tests.factories import OrganizationFactory, UserFactory
 from tests.twilio_fake import INBOUND_URL, OUTBOUND_URL, FakeTwilio
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _public_base_url(settings):
-    settings.TWILIO_WEBHOOK_BASE_URL = twilio_fake.PUBLIC_BASE_URL
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_base_url")]
 
 
 @pytest.fixture
@@ -96,15 +90,10 @@ def test_without_the_public_url_the_wiring_is_reported_unchecked(org, fake, acco
 
 
 def test_set_up_then_verify_passes_from_only_an_account_sid_and_auth_token():
-    org = OrganizationFactory(
-        twilio_api_key_sid="", twilio_api_key_secret="", twilio_twiml_app_sid=""
-    )
+    org = OrganizationFactory(only_account=True)
     UserFactory(organization=org, twilio_phone_number="+14165550222")
     fake = FakeTwilio()
-    account = fake.knows(org)
-    account.keys.clear()
-    account.applications.clear()
-    account.number("+14165550222", voice_url="")
+    fake.knows_account(org).number("+14165550222", voice_url="")
 
     setup = twilio_voice_set_up(organization=org, apply=True, http_client=fake)
     org.refresh_from_db()

@@ -118,6 +118,14 @@ class FakeTwilio(HttpClient):
         self.accounts[account.sid] = account
         return account
 
+    def knows_account(self, organization) -> Account:
+        """Only the organization's account and Auth Token: no key, no TwiML App yet."""
+        account = self.knows(organization)
+        account.keys.clear()
+        account.applications.clear()
+        account.application_settings.clear()
+        return account
+
     def fail(self, url_pattern: str, answer: int | BaseException) -> None:
         self.failures.append((url_pattern, answer))
 
