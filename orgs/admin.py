@@ -1,7 +1,5 @@
 """Admin for organizations: Twilio credentials, with secrets write-only."""
 
-import time
-
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
@@ -14,12 +12,9 @@ from orgs.forms import SECRET_FIELDS, OrganizationAdminForm, clear_field
 from orgs.models import Organization
 from orgs.resolvers import members_get
 from orgs.selectors import twilio_credentials_of
+from orgs.twilio_api import ADMIN_BUDGET_SECONDS, deadline_after
 from orgs.twilio_checks import twilio_credentials_verify
 from orgs.twilio_setup import TwilioSetupRefused, twilio_voice_set_up
-
-# Seconds of Twilio requests one admin page may start, for all the selected organizations;
-# past it, what is left is reported as not done (the management command has no limit).
-SET_UP_BUDGET_SECONDS = 30
 
 
 def _credential_column(name: str, label: str):
@@ -50,6 +45,9 @@ def _secret_status(name: str):
 
 def _secret_fields(name: str, status: str) -> list[str]:
     return [status, name, clear_field(name)]
+
+
+MEMBERS_SHOWN = 200
 
 
 def _user_link(pk, name: str) -> str:
@@ -136,11 +134,19 @@ class OrganizationAdmin(admin.ModelAdmin):
     def members(self, obj: Organization | None) -> str:
         if obj is None or obj.pk is None:
             return "-"
-        members = members_get(organization_id=obj.pk)
+        members = members_get(organization_id=obj.pk, limit=MEMBERS_SHOWN + 1)
         if not members:
             return "No members yet."
-        rows = ((_user_link(pk, name), number or "no number") for pk, name, number in members)
-        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", rows))
+        rows = (
+            (_user_link(pk, name), number or "no number", "" if active else " (inactive)")
+            for pk, name, number, active in members[:MEMBERS_SHOWN]
+        )
+        listed = format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {}{}</li>", rows))
+        if len(members) > MEMBERS_SHOWN:
+            return format_html(
+                "{}<p>The first {} by name; search Users for the rest.</p>", listed, MEMBERS_SHOWN
+            )
+        return listed
 
     api_key_secret_status = _secret_status("twilio_api_key_secret")
     auth_token_status = _secret_status("twilio_auth_token")
@@ -149,8 +155,12 @@ class OrganizationAdmin(admin.ModelAdmin):
     def verify_twilio_credentials(self, request, queryset) -> None:
         """Ask Twilio about each selected organization; one message per organization."""
         http_client = app_settings.twilio_http_client()
+        # One time budget for the page, whatever the selection: what it does not reach says so.
+        deadline = deadline_after(ADMIN_BUDGET_SECONDS)
         for organization in queryset:
-            report = twilio_credentials_verify(organization=organization, http_client=http_client)
+            report = twilio_credentials_verify(
+                organization=organization, http_client=http_client, deadline=deadline
+            )
             level = messages.SUCCESS if report.passed else messages.ERROR
             self.message_user(request, report.summary(), level=level)
 
@@ -159,13 +169,15 @@ class OrganizationAdmin(admin.ModelAdmin):
         """Show what would be created or changed in Twilio; on confirmation, do it."""
         apply = request.POST.get("confirm") == "yes"
         http_client = app_settings.twilio_http_client()
-        ends = time.monotonic() + SET_UP_BUDGET_SECONDS
+        deadline = deadline_after(ADMIN_BUDGET_SECONDS)
         plans = []
         for organization in queryset:
-            budget = max(0.0, ends - time.monotonic())
             try:
                 report = twilio_voice_set_up(
-                    organization=organization, apply=apply, http_client=http_client, budget=budget
+                    organization=organization,
+                    apply=apply,
+                    http_client=http_client,
+                    deadline=deadline,
                 )
             except TwilioSetupRefused as refused:
                 plans.append({"organization": str(organization), "refused": str(refused)})
@@ -173,8 +185,7 @@ class OrganizationAdmin(admin.ModelAdmin):
                     self.message_user(request, str(refused), level=messages.ERROR)
                 continue
             if apply:
-                level = messages.ERROR if report.failed else messages.SUCCESS
-                self.message_user(request, report.summary(), level=level)
+                self.message_user(request, report.summary(), level=_level(report))
             plans.append({"organization": report.organization, "lines": report.lines()})
         if apply:
             return None
@@ -190,3 +201,9 @@ class OrganizationAdmin(admin.ModelAdmin):
         return TemplateResponse(
             request, "admin/orgs/organization/set_up_twilio_voice.html", context
         )
+
+
+def _level(report) -> int:
+    if report.failed:
+        return messages.ERROR
+    return messages.WARNING if report.needs_attention else messages.SUCCESS

@@ -188,14 +188,19 @@ def member_numbers_get(*, organization_id) -> list[str]:
     return sorted({e164 for number in numbers if (e164 := _stored_number(number))})
 
 
-def members_get(*, organization_id, limit: int = 200) -> list[tuple[object, str, str | None]]:
-    """The organization's members (primary key, name, number as stored), by name; one query."""
+def members_get(*, organization_id, limit: int) -> list[tuple[object, str, str | None, bool]]:
+    """The organization's first members by name: primary key, name, number as stored, and
+    whether active; one query."""
     model = get_user_model()
+    active = _active_column(model)
     rows = (
         model._default_manager.filter(
             **{f"{app_settings.USER_ORGANIZATION_FIELD}__pk": organization_id}
         )
         .order_by(model.USERNAME_FIELD)
-        .values_list("pk", model.USERNAME_FIELD, app_settings.USER_NUMBER_FIELD)[:limit]
+        .values_list("pk", model.USERNAME_FIELD, app_settings.USER_NUMBER_FIELD, active)[:limit]
     )
-    return [(pk, str(name), _stored_number(number)) for pk, name, number in rows]
+    return [
+        (pk, str(name), _stored_number(number), active == "pk" or bool(is_active))
+        for pk, name, number, is_active in rows
+    ]

@@ -48,18 +48,22 @@ class VerificationReport:
 
 @sensitive_variables()
 def twilio_credentials_verify(
-    *, organization: Organization, http_client: HttpClient | None = None
+    *,
+    organization: Organization,
+    http_client: HttpClient | None = None,
+    deadline: float | None = None,
 ) -> VerificationReport:
     """Ask Twilio whether the organization's credentials work; no request if any is missing.
 
     ``http_client`` defaults to a new one from ORGS_TWILIO_HTTP_CLIENT. Twilio's errors and
-    network failures become failed checks; they are not raised.
+    network failures become failed checks; they are not raised. No request starts after
+    ``deadline`` (a ``time.monotonic()``); what it did not reach is a failed check that says so.
     """
     credentials = twilio_credentials_of(organization)
     if missing := credentials.missing:
         return _report(organization, [findings.missing(missing)])
     client = http_client or app_settings.twilio_http_client()
-    checks = _Checker(organization, credentials, client).run()
+    checks = _Checker(organization, credentials, client, deadline).run()
     return _report(organization, [findings.PRESENT, *checks])
 
 
@@ -71,11 +75,16 @@ class _Checker:
     """The requests of one verification, and what their answers mean together."""
 
     def __init__(
-        self, organization: Organization, credentials: TwilioCredentials, http_client: HttpClient
+        self,
+        organization: Organization,
+        credentials: TwilioCredentials,
+        http_client: HttpClient,
+        deadline: float | None,
     ):
         self.organization = organization
         self.credentials = credentials
         self.http_client = http_client
+        self.deadline = deadline
 
     def run(self) -> list[CredentialCheck]:
         try:
@@ -156,4 +165,4 @@ class _Checker:
         )
 
     def _ask(self, what: str, fetch) -> Answer:
-        return ask(fetch, what=what, organization_id=self.organization.pk)
+        return ask(fetch, what=what, organization_id=self.organization.pk, deadline=self.deadline)

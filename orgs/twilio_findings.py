@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from orgs.twilio_api import NO_ANSWER, Answer
+from orgs.twilio_api import NO_ANSWER, OUT_OF_TIME, Answer
 from orgs.voice import MissingCredentials
 
 _LABELS = {
@@ -46,6 +46,10 @@ def unreachable() -> CredentialCheck:
 
 
 def unexpected(name: str, answer: Answer) -> CredentialCheck:
+    if answer.status == OUT_OF_TIME:
+        return CredentialCheck(
+            name, False, "Not checked: this page's time with Twilio was up. Verify fewer at once."
+        )
     if answer.status == NO_ANSWER:
         return CredentialCheck(name, False, "Twilio did not answer (network error or timeout).")
     return CredentialCheck(name, False, f"Twilio answered with HTTP error {answer.status}.")

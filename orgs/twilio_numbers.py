@@ -10,7 +10,8 @@ from orgs.models import Organization
 from orgs.twilio_api import ask, rest_client
 
 CACHE_SECONDS = 60
-MAX_NUMBERS = 1000
+MAX_NUMBERS = 1000  # offered at most; any other may still be typed
+_UNAVAILABLE = "unavailable"  # kept as briefly, so that a Twilio outage costs one wait a minute
 
 
 @sensitive_variables()
@@ -18,12 +19,13 @@ def account_numbers_get(
     *, organization: Organization, http_client: HttpClient | None = None
 ) -> list[str] | None:
     """The account's numbers in E.164, sorted; None when they cannot be had (no credentials,
-    or Twilio refused or did not answer within its client's timeout). Kept for a minute."""
+    or Twilio refused or did not answer within its client's timeout). Either is kept for a
+    minute."""
     if not organization.twilio_account_sid:
         return None
     key = f"orgs:twilio-numbers:{organization.pk}:{organization.twilio_account_sid}"
     if (numbers := cache.get(key)) is not None:
-        return numbers
+        return None if numbers == _UNAVAILABLE else numbers
     try:
         username, secret = _credentials(organization)
     except SecretDecryptionError:
@@ -39,11 +41,12 @@ def account_numbers_get(
     )
     account = client.api.v2010.accounts(organization.twilio_account_sid)
     answer = ask(
-        lambda: account.incoming_phone_numbers.list(limit=MAX_NUMBERS),
+        lambda: account.incoming_phone_numbers.list(limit=MAX_NUMBERS, page_size=MAX_NUMBERS),
         what="number list",
         organization_id=organization.pk,
     )
     if not answer.ok:
+        cache.set(key, _UNAVAILABLE, CACHE_SECONDS)
         return None
     numbers = sorted(number.phone_number for number in answer.resource)
     cache.set(key, numbers, CACHE_SECONDS)

@@ -8,10 +8,8 @@ It changes nothing that is already right, so a second run changes nothing.
 """
 
 import logging
-import time
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 from twilio.http import HttpClient
 
@@ -20,16 +18,20 @@ from orgs.conf import app_settings
 from orgs.crypto import SecretDecryptionError
 from orgs.models import Organization
 from orgs.resolvers import member_numbers_get
-from orgs.twilio_api import NO_ANSWER, Answer, ask, rest_client
+from orgs.twilio_api import NO_ANSWER, OUT_OF_TIME, Answer, ask, rest_client
 
 logger = logging.getLogger(__name__)
 
 KEY_NAME = "Tether Relay voice"
 APP_NAME = "Tether Relay voice"
 VOICE_METHOD = "POST"
+NUMBERS_PAGE = 1000  # the account's numbers are listed once, a request per thousand
 
-CREATE, UPDATE, KEEP, LEAVE, FAIL = "create", "update", "keep", "leave", "fail"
-OUT_OF_TIME = -1  # the status of a request not sent: the time budget was spent
+# What a step does: create, update, keep (already right), leave (nothing to do), missing (a
+# member's number outside the account: left alone, but it needs the administrator), fail.
+CREATE, UPDATE, KEEP, LEAVE, MISSING, FAIL = (
+    "create", "update", "keep", "leave", "missing", "fail"
+)  # fmt: skip
 
 
 class TwilioSetupRefused(Exception):
@@ -38,8 +40,8 @@ class TwilioSetupRefused(Exception):
 
 @dataclass(frozen=True, slots=True)
 class SetupStep:
-    """One thing set up: what, the change (create, update, keep, leave, fail), and how to say
-    it before (``planned``) and after (``done``) it is made."""
+    """One thing set up: what, the change, and how to say it before (``planned``) and after
+    (``done``) it is made."""
 
     subject: str
     change: str
@@ -64,6 +66,11 @@ class SetupReport:
     def failed(self) -> bool:
         return any(step.change == FAIL for step in self.steps)
 
+    @property
+    def needs_attention(self) -> bool:
+        """Set up as far as it goes, but a member's number is not in the account."""
+        return any(step.change == MISSING for step in self.steps)
+
     def lines(self) -> list[str]:
         return [step.sentence(applied=self.applied) for step in self.steps]
 
@@ -74,6 +81,8 @@ class SetupReport:
             head = "already set up; nothing changed" if self.applied else "nothing to change"
         else:
             head = "set up" if self.applied else "would change"
+        if self.needs_attention and not self.failed:
+            head += ", but a member's number needs attention"
         return f"{self.organization}: {head}. " + " ".join(self.lines())
 
 
@@ -82,14 +91,15 @@ def twilio_voice_set_up(
     organization: Organization,
     apply: bool,
     http_client: HttpClient | None = None,
-    budget: float | None = None,
+    deadline: float | None = None,
 ) -> SetupReport:
     """Set Twilio up for the organization (``apply``), or say what that would change.
 
     Raises TwilioSetupRefused before any request when the webhooks' public URL is unusable or
     the Account SID or Auth Token is missing. Twilio's errors become a failed step, not an
-    exception; steps after a failure are not made. With a ``budget`` (seconds), no request
-    starts once it is spent: each request has its HTTP client's timeout on top.
+    exception; steps after a failure are not made. No request starts after ``deadline`` (a
+    ``time.monotonic()``, see ``twilio_api.deadline_after``): each has its client's timeout. What is
+    created is stored at once, so that an interrupted run loses nothing.
     """
     try:
         urls = webhook_urls()
@@ -100,52 +110,42 @@ def twilio_voice_set_up(
             f"{organization}: set the Account SID and the Auth Token first (Twilio Console, "
             "Account Info)."
         )
-    setup = _Setup(organization, urls, apply, http_client or app_settings.twilio_http_client())
-    if budget is not None:
-        setup.budget_ends = time.monotonic() + budget
-    steps = setup.run()
-    return SetupReport(organization=str(organization), applied=apply, steps=tuple(steps))
+    setup = _Setup(
+        organization,
+        urls,
+        apply=apply,
+        http_client=http_client or app_settings.twilio_http_client(),
+        deadline=deadline,
+    )
+    return SetupReport(organization=str(organization), applied=apply, steps=tuple(setup.run()))
 
 
 class _Setup:
     """The requests of one set-up, with the Auth Token: it alone may create keys."""
 
-    def __init__(self, organization: Organization, urls: WebhookUrls, apply: bool, http_client):
+    def __init__(self, organization, urls: WebhookUrls, *, apply, http_client, deadline):
         self.organization = organization
         self.urls = urls
         self.apply = apply
         self.http_client = http_client
-        self.changed_fields: list[str] = []
-        self.budget_ends: float | None = None
+        self.deadline = deadline
 
     def run(self) -> list[SetupStep]:
         try:
             self.account = self._account()
         except SecretDecryptionError:
-            return [
-                _failed(
-                    "Auth Token",
-                    "it cannot be decrypted with FIELD_ENCRYPTION_KEYS; enter it again.",
-                )
-            ]
+            why = "it cannot be decrypted with FIELD_ENCRYPTION_KEYS; enter it again."
+            return [_failed("Auth Token", why)]
+        # First, whether Twilio takes the Auth Token here (and in this Region) at all.
+        found = self._ask("account", self.account.fetch)
+        if not found.ok:
+            return [_failed("Auth Token", _why(found))]
         steps = []
         for step in (self._api_key, self._twiml_app):
             steps.append(step())
             if steps[-1].change == FAIL:
-                return self._saved(steps)
-        steps += self._numbers()
-        return self._saved(steps)
-
-    def _saved(self, steps: list[SetupStep]) -> list[SetupStep]:
-        if self.apply and self.changed_fields:
-            with transaction.atomic():
-                self.organization.save(update_fields=[*self.changed_fields, "updated_at"])
-            logger.info(
-                "Twilio set up for organization %s: %s changed",
-                self.organization.pk,
-                ", ".join(self.changed_fields),
-            )
-        return steps
+                return steps
+        return steps + self._numbers()
 
     @sensitive_variables()
     def _account(self):
@@ -159,37 +159,38 @@ class _Setup:
         return client.api.v2010.accounts(self.organization.twilio_account_sid)
 
     def _ask(self, what: str, call) -> Answer:
-        if self.budget_ends is not None and time.monotonic() >= self.budget_ends:
-            return Answer(OUT_OF_TIME)
-        return ask(call, what=what, organization_id=self.organization.pk)
+        return ask(call, what=what, organization_id=self.organization.pk, deadline=self.deadline)
+
+    def _store(self, **fields) -> None:
+        """Keep what Twilio just made, before anything else can fail."""
+        for name, value in fields.items():
+            setattr(self.organization, name, value)
+        self.organization.save(update_fields=[*fields, "updated_at"])
+        logger.info(
+            "Twilio set up for organization %s: %s stored",
+            self.organization.pk,
+            ", ".join(fields),
+        )
 
     @sensitive_variables()
     def _api_key(self) -> SetupStep:
         org = self.organization
         if org.twilio_api_key_sid and org.twilio_api_key_secret:
-            return SetupStep(
-                "API key",
-                KEEP,
-                f"{org.twilio_api_key_sid} is stored; kept.",
-                f"{org.twilio_api_key_sid} is stored; kept.",
-            )
+            kept = f"{org.twilio_api_key_sid} is stored; kept."
+            return SetupStep("API key", KEEP, kept, kept)
         planned = "a new Standard API key will be created and stored (its secret encrypted)."
         if not self.apply:
             return SetupStep("API key", CREATE, planned, planned)
-        answer = self._ask(
+        made = self._ask(
             "new API key", lambda: self.account.new_keys.create(friendly_name=KEY_NAME)
         )
-        if not answer.ok:
-            return _failed("API key", _why(answer))
-        org.twilio_api_key_sid = answer.resource.sid
-        org.twilio_api_key_secret = answer.resource.secret
-        self.changed_fields += ["twilio_api_key_sid", "twilio_api_key_secret"]
-        return SetupStep(
-            "API key",
-            CREATE,
-            planned,
-            f"created {answer.resource.sid} and stored it (its secret encrypted).",
+        if not made.ok:
+            return _failed("API key", _why(made))
+        self._store(
+            twilio_api_key_sid=made.resource.sid, twilio_api_key_secret=made.resource.secret
         )
+        done = f"created {made.resource.sid} and stored it (its secret encrypted)."
+        return SetupStep("API key", CREATE, planned, done)
 
     def _twiml_app(self) -> SetupStep:
         sid = self.organization.twilio_twiml_app_sid
@@ -209,18 +210,13 @@ class _Setup:
         )
         if not made.ok:
             return _failed("TwiML App", _why(made))
-        self.organization.twilio_twiml_app_sid = made.resource.sid
-        self.changed_fields.append("twilio_twiml_app_sid")
-        return SetupStep(
-            "TwiML App",
-            CREATE,
-            planned,
-            f"created {made.resource.sid} with Voice URL {self.urls.outbound} (POST).",
-        )
+        self._store(twilio_twiml_app_sid=made.resource.sid)
+        done = f"created {made.resource.sid} with Voice URL {self.urls.outbound} (POST)."
+        return SetupStep("TwiML App", CREATE, planned, done)
 
     def _app_updated(self, app, wanted: dict) -> SetupStep:
         subject = f"TwiML App {app.sid}"
-        if (app.voice_url, (app.voice_method or "").upper()) == (wanted["voice_url"], VOICE_METHOD):
+        if (app.voice_url, (app.voice_method or "").upper()) == (self.urls.outbound, VOICE_METHOD):
             same = f"its Voice URL is already {self.urls.outbound} (POST)."
             return SetupStep(subject, KEEP, same, same)
         planned = (
@@ -241,53 +237,66 @@ class _Setup:
         if not numbers:
             none = "no active member holds a number yet; run this again once they do."
             return [SetupStep("Numbers", LEAVE, none, none)]
+        listed = self._ask(
+            "number list", lambda: self.account.incoming_phone_numbers.list(page_size=NUMBERS_PAGE)
+        )
+        if not listed.ok:
+            return [_failed("Numbers", _why(listed))]
+        # Twilio's PhoneNumber filter matches parts of numbers: only an exact match is theirs.
+        in_account = {found.phone_number: found for found in listed.resource}
         steps = []
         for number in numbers:
-            steps.append(self._number(number))
+            steps.append(self._number(number, in_account.get(number)))
             if steps[-1].change == FAIL:
                 break
         return steps
 
-    def _number(self, number: str) -> SetupStep:
-        listed = self._ask(
-            "number lookup",
-            lambda: self.account.incoming_phone_numbers.list(phone_number=number, limit=1),
-        )
-        if not listed.ok:
-            return _failed(f"Number {number}", _why(listed))
-        if not listed.resource:
+    def _number(self, number: str, found) -> SetupStep:
+        subject = f"Number {number}"
+        if found is None:
             absent = (
                 "not a number of this Twilio account; not touched. Buy or port it into the "
                 "account, or give the member a number of the account."
             )
-            return SetupStep(f"Number {number}", LEAVE, absent, absent)
-        found = listed.resource[0]
-        if (found.voice_url, (found.voice_method or "").upper()) == (
-            self.urls.inbound,
-            VOICE_METHOD,
-        ):
+            return SetupStep(subject, MISSING, absent, absent)
+        if number_is_wired(found, self.urls):
             same = "calls to it already come to this service."
-            return SetupStep(f"Number {number}", KEEP, same, same)
-        planned = (
-            f"its incoming-call webhook {found.voice_url or '(none)'} will become "
-            f"{self.urls.inbound} (POST)."
-        )
+            return SetupStep(subject, KEEP, same, same)
+        routing = number_routing(found)
+        planned = f"its incoming-call webhook {routing} will become {self.urls.inbound} (POST)."
         if not self.apply:
-            return SetupStep(f"Number {number}", UPDATE, planned, planned)
+            return SetupStep(subject, UPDATE, planned, planned)
         answer = self._ask(
             "number update",
             lambda: self.account.incoming_phone_numbers(found.sid).update(
-                voice_url=self.urls.inbound, voice_method=VOICE_METHOD
+                voice_url=self.urls.inbound,
+                voice_method=VOICE_METHOD,
+                voice_application_sid="",  # a TwiML App on the number would override the URL
             ),
         )
         if not answer.ok:
-            return _failed(f"Number {number}", _why(answer))
+            return _failed(subject, _why(answer))
         return SetupStep(
-            f"Number {number}",
-            UPDATE,
-            planned,
-            f"calls to it now come to {self.urls.inbound} (POST).",
+            subject, UPDATE, planned, f"calls to it now come to {self.urls.inbound} (POST)."
         )
+
+
+def number_is_wired(number, urls: WebhookUrls) -> bool:
+    """Whether calls to a number of the account (Twilio's resource) come to this service.
+
+    A TwiML App or SIP trunk on the number takes its calls whatever its Voice URL says.
+    """
+    if getattr(number, "voice_application_sid", None) or getattr(number, "trunk_sid", None):
+        return False
+    return (number.voice_url, (number.voice_method or "").upper()) == (urls.inbound, VOICE_METHOD)
+
+
+def number_routing(number) -> str:
+    if sid := getattr(number, "voice_application_sid", None):
+        return f"(the TwiML App {sid})"
+    if sid := getattr(number, "trunk_sid", None):
+        return f"(the SIP trunk {sid})"
+    return number.voice_url or "(none)"
 
 
 def _failed(subject: str, why: str) -> SetupStep:
@@ -297,7 +306,7 @@ def _failed(subject: str, why: str) -> SetupStep:
 def _why(answer: Answer) -> str:
     if answer.status == OUT_OF_TIME:
         return (
-            "stopped here: this run's time is up. Run it again, or run "
+            "stopped here: this page's time with Twilio is up. Run it again, or run "
             "`manage.py set_up_twilio_voice` for an organization with many numbers."
         )
     if answer.status == NO_ANSWER:

@@ -7,6 +7,7 @@ check says what is wrong and what to do.
 from calls.webhooks.public import WebhookUrls
 from orgs.twilio_api import Answer
 from orgs.twilio_findings import CredentialCheck, unexpected
+from orgs.twilio_setup import number_is_wired, number_routing
 
 SET_UP = "Run *Set up Twilio voice*"
 POST = "POST"
@@ -61,9 +62,9 @@ def numbers(members: list[str], listed: Answer | None, urls: WebhookUrls) -> Cre
                 f"{member} is not a number of this account (caller ID refused: Twilio error "
                 "13214): buy or port it into the account, or give the member one of its numbers."
             )
-        elif (found.voice_url, (found.voice_method or "").upper()) != (urls.inbound, POST):
+        elif not number_is_wired(found, urls):
             problems.append(
-                f"{member}: incoming calls go to {found.voice_url or '(nowhere)'}, not to "
+                f"{member}: incoming calls go to {number_routing(found)}, not to "
                 f"{urls.inbound} (POST), so they never ring. {SET_UP}, or in the Twilio "
                 "Console: Phone Numbers > Active numbers > the number > 'A call comes in'."
             )
@@ -108,6 +109,10 @@ def push_credentials(found: dict[str, tuple[str, Answer]]) -> CredentialCheck | 
     )
 
 
+def _sandbox(credential) -> str | None:
+    """Twilio's ``sandbox`` (a string) for an APNs credential; None for any other kind."""
+    return str(credential.sandbox).lower() if credential.type == "apn" else None
+
+
 def _kind(credential) -> str:
-    sandbox = credential.sandbox if credential.type == "apn" else None
-    return _KIND_NAMES.get((credential.type, sandbox), f"of type {credential.type}")
+    return _KIND_NAMES.get((credential.type, _sandbox(credential)), f"of type {credential.type}")

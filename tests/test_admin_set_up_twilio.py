@@ -158,3 +158,16 @@ def test_from_an_account_sid_and_auth_token_to_tokens_and_a_clean_verify(
     assert message.level == constants.SUCCESS, message.message
     assert "TwiML App Voice URL, Numbers" in message.message
     assert api_client.get(TOKEN_URL, **bearer(member)).status_code == HTTPStatus.OK
+
+
+def test_a_member_number_outside_the_account_is_a_warning_not_a_success(
+    admin_client, new_org, fake
+):
+    UserFactory(organization=new_org, twilio_phone_number="+14165550999")
+
+    response = _post(admin_client, new_org, confirm="yes")
+
+    (message,) = response.context["messages"]
+    assert message.level == constants.WARNING
+    assert "needs attention" in message.message
+    assert "+14165550999: not a number of this Twilio account; not touched" in message.message

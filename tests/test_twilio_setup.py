@@ -2,7 +2,7 @@
 
 import pytest
 
-from orgs.twilio_setup import CREATE, FAIL, KEEP, LEAVE, UPDATE, TwilioSetupRefused
+from orgs.twilio_setup import CREATE, FAIL, KEEP, MISSING, UPDATE, TwilioSetupRefused
 from orgs.twilio_setup import twilio_voice_set_up as set_up
 from tests import twilio_fake
 from tests.factories import OrganizationFactory, UserFactory
@@ -31,8 +31,8 @@ def twilio(new_org) -> FakeTwilio:
 
 
 def _resource(url: str) -> str:
-    """The part of a REST URL after /Accounts/AC.../."""
-    return url.split("/Accounts/", 1)[1].split("/", 1)[1]
+    """The part of a REST URL after /Accounts/AC...: ".json" for the account itself."""
+    return url.split("/Accounts/", 1)[1][34:]
 
 
 def _changes(report) -> list[tuple[str, str]]:
@@ -46,7 +46,7 @@ def test_a_dry_run_says_what_it_would_do_and_changes_nothing(new_org, twilio):
         ("API key", CREATE),
         ("TwiML App", CREATE),
         ("Number +14165550101", UPDATE),
-        ("Number +14165550102", LEAVE),
+        ("Number +14165550102", MISSING),
     ]
     assert all(sent.method == "GET" for sent in twilio.sent)
     new_org.refresh_from_db()
@@ -62,23 +62,22 @@ def test_set_up_creates_the_key_and_app_and_points_the_numbers_here(new_org, twi
     assert not report.failed
     account = twilio.accounts[new_org.twilio_account_sid]
     (number_sid,) = account.numbers
-    lookup = {"PageSize": 1}
     assert [(s.method, _resource(s.url), s.data, s.params) for s in twilio.sent] == [
-        ("POST", "Keys.json", {"FriendlyName": "Tether Relay voice"}, None),
+        ("GET", ".json", None, None),
+        ("POST", "/Keys.json", {"FriendlyName": "Tether Relay voice"}, None),
         (
             "POST",
-            "Applications.json",
+            "/Applications.json",
             {"FriendlyName": "Tether Relay voice", "VoiceUrl": OUTBOUND, "VoiceMethod": "POST"},
             None,
         ),
-        ("GET", "IncomingPhoneNumbers.json", None, {"PhoneNumber": "+14165550101", **lookup}),
+        ("GET", "/IncomingPhoneNumbers.json", None, {"PageSize": 1000}),
         (
             "POST",
-            f"IncomingPhoneNumbers/{number_sid}.json",
-            {"VoiceUrl": INBOUND, "VoiceMethod": "POST"},
+            f"/IncomingPhoneNumbers/{number_sid}.json",
+            {"VoiceUrl": INBOUND, "VoiceMethod": "POST", "VoiceApplicationSid": ""},
             None,
         ),
-        ("GET", "IncomingPhoneNumbers.json", None, {"PhoneNumber": "+14165550102", **lookup}),
     ]
     new_org.refresh_from_db()
     assert account.keys[new_org.twilio_api_key_sid] == new_org.twilio_api_key_secret.reveal()
@@ -96,7 +95,7 @@ def test_a_second_run_changes_nothing_and_says_so(new_org, twilio):
 
     again = set_up(organization=new_org, apply=True, http_client=twilio)
 
-    assert [change for _, change in _changes(again)] == [KEEP, KEEP, KEEP, LEAVE]
+    assert [change for _, change in _changes(again)] == [KEEP, KEEP, KEEP, MISSING]
     assert all(sent.method == "GET" for sent in twilio.sent)
     assert "already set up; nothing changed" in again.summary()
 
@@ -125,7 +124,7 @@ def test_a_refused_auth_token_stops_at_the_first_step(new_org, twilio):
 
     report = set_up(organization=new_org, apply=True, http_client=twilio)
 
-    assert _changes(report) == [("API key", FAIL)]
+    assert _changes(report) == [("Auth Token", FAIL)]
     assert "refused the Account SID and Auth Token" in report.summary()
 
 
@@ -153,9 +152,46 @@ def test_an_organization_without_an_auth_token_is_refused(twilio):
 
 
 def test_a_spent_time_budget_stops_before_the_next_request(new_org, twilio):
-    report = set_up(organization=new_org, apply=True, http_client=twilio, budget=0)
+    report = set_up(organization=new_org, apply=True, http_client=twilio, deadline=0.0)
 
-    assert _changes(report) == [("API key", FAIL)]
-    assert "this run's time is up" in report.summary()
+    assert _changes(report) == [("Auth Token", FAIL)]
+    assert "this page's time with Twilio is up" in report.summary()
     assert "manage.py set_up_twilio_voice" in report.summary()
     assert twilio.sent == []
+
+
+def test_only_the_members_own_number_is_touched_though_twilio_matches_parts(new_org, twilio):
+    """Twilio's PhoneNumber filter matches parts of numbers; +14165550102 is not in the
+    account, +141655501023 (another product's) is, and must be left alone."""
+    account = twilio.accounts[new_org.twilio_account_sid]
+    other = account.number("+141655501023", voice_url="https://other-product.example/voice")
+
+    report = set_up(organization=new_org, apply=True, http_client=twilio)
+
+    assert ("Number +14165550102", MISSING) in _changes(report)
+    assert account.numbers[other]["voice_url"] == "https://other-product.example/voice"
+
+
+def test_a_number_routed_to_a_twiml_app_is_rewired_and_the_app_cleared(new_org, twilio):
+    account = twilio.accounts[new_org.twilio_account_sid]
+    (number_sid,) = account.numbers
+    account.numbers[number_sid].update(voice_url=INBOUND, voice_application_sid="AP" + "9" * 32)
+
+    plan = set_up(organization=new_org, apply=False, http_client=twilio)
+    set_up(organization=new_org, apply=True, http_client=twilio)
+
+    assert ("Number +14165550101", UPDATE) in _changes(plan)
+    assert "(the TwiML App AP999" in plan.summary()
+    assert account.numbers[number_sid]["voice_application_sid"] is None
+    assert account.numbers[number_sid]["voice_url"] == INBOUND
+
+
+def test_a_key_created_before_a_later_failure_is_kept(new_org, twilio):
+    twilio.fail(r"/Applications\.json", 500)
+
+    report = set_up(organization=new_org, apply=True, http_client=twilio)
+
+    assert _changes(report) == [("API key", CREATE), ("TwiML App", FAIL)]
+    new_org.refresh_from_db()
+    account = twilio.accounts[new_org.twilio_account_sid]
+    assert account.keys[new_org.twilio_api_key_sid] == new_org.twilio_api_key_secret.reveal()

@@ -115,3 +115,21 @@ def test_the_numbers_are_checked_with_one_listing_however_many_members(org, fake
     listings = [s for s in fake.sent if "IncomingPhoneNumbers" in s.url]
     assert len(listings) == 1
     assert listings[0].params == {"PageSize": 1000}
+
+
+def test_a_number_routed_to_a_twiml_app_is_not_wired_whatever_its_url(org, fake, account):
+    (number,) = account.numbers.values()
+    number["voice_application_sid"] = "AP" + "9" * 32
+
+    failures = _failures(org, fake)
+
+    assert list(failures) == ["Numbers"]
+    assert "incoming calls go to (the TwiML App AP999" in failures["Numbers"]
+
+
+def test_verify_sends_nothing_after_its_deadline_and_says_so(org, fake, account):
+    report = twilio_credentials_verify(organization=org, http_client=fake, deadline=0.0)
+
+    assert fake.sent == []
+    assert not report.passed
+    assert "this page's time with Twilio was up" in report.summary()

@@ -70,6 +70,8 @@ class Account:
             "phone_number": phone_number,
             "voice_url": INBOUND_URL,
             "voice_method": "POST",
+            "voice_application_sid": None,
+            "trunk_sid": None,
         }
         self.numbers[sid].update(settings)
         return sid
@@ -187,18 +189,21 @@ class FakeTwilio(HttpClient):
         return _ok({"sid": sid, "account_sid": account.sid, **settings})
 
     def _numbers(self, method, account: Account, sid, params, data) -> Response:
-        if sid is None:  # the list, filtered as Twilio filters it
-            wanted = params.get("PhoneNumber")
+        if sid is None:  # the list, filtered as Twilio filters it: on any part of the number
+            wanted = params.get("PhoneNumber", "")
             found = [
                 {"sid": number_sid, "account_sid": account.sid, **number}
                 for number_sid, number in account.numbers.items()
-                if wanted in (None, number["phone_number"])
+                if wanted in number["phone_number"]
             ]
             return _ok({"incoming_phone_numbers": found, "next_page_uri": None})
         if sid not in account.numbers:
             return _error(HTTPStatus.NOT_FOUND)
         if method == "POST":
-            account.numbers[sid].update(_snake(data))
+            changes = _snake(data)
+            if changes.get("voice_application_sid") == "":  # Twilio clears it
+                changes["voice_application_sid"] = None
+            account.numbers[sid].update(changes)
         return _ok({"sid": sid, "account_sid": account.sid, **account.numbers[sid]})
 
 

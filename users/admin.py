@@ -41,10 +41,17 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         """On a member's page, the number box offers the numbers of the organization's Twilio
-        account (asked of Twilio, kept for a minute); any number may still be typed."""
+        account (asked of Twilio, kept for a minute) to those who may see the organization; any
+        number may still be typed."""
         form = super().get_form(request, obj, **kwargs)
         field = form.base_fields.get("twilio_phone_number")
-        if field is None or obj is None or obj.organization is None:
+        if (
+            field is None
+            or obj is None
+            or obj.organization is None
+            or request.method != "GET"  # a save needs no suggestions
+            or not request.user.has_perm("orgs.view_organization")
+        ):
             return form
         numbers = account_numbers_get(organization=obj.organization)
         if numbers is None:
