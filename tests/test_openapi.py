@@ -46,7 +46,9 @@ def test_docs_are_served_without_any_cdn(client):
     for asset in assets:
         assert asset.startswith("/static/drf_spectacular_sidecar/"), asset
         assert finders.find(asset.removeprefix("/static/")), asset
-    assert "cdn" not in html.lower()
+    # No URL of another host anywhere in the page (its nonce and CSRF token are random text,
+    # so a word such as "cdn" may turn up in them by chance).
+    assert re.findall(r"(?:https?:)?//[\w.-]+", html) == []
 
 
 def test_project_schema_is_compatible_with_the_contract():
