@@ -121,6 +121,20 @@ class OrganizationAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            "Unanswered calls",
+            {
+                "description": "Calls from outside ring a member's softphone for the ring time. "
+                "Unanswered, they go to the member's forwarding number when there is one, "
+                "otherwise as chosen here.",
+                "fields": [
+                    "twilio_ring_seconds",
+                    "twilio_unanswered",
+                    "twilio_voicemail_greeting",
+                    "twilio_voicemail_max_seconds",
+                ],
+            },
+        ),
         ("Members", {"fields": ["members"]}),
         ("History", {"fields": ["created_at", "updated_at"]}),
     ]

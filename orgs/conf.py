@@ -37,6 +37,15 @@ class OrgsSettings:
         """Lookup from the user model to its Twilio number in E.164, for ``orgs.resolvers``."""
         return self._setting("USER_NUMBER_FIELD", "twilio_phone_number")
 
+    @property
+    def USER_FORWARDING_NUMBER_FIELD(self) -> str:
+        """Lookup from the user model to its forwarding number in E.164, for ``orgs.resolvers``.
+
+        Blank (the default): the host's users have none, and unanswered calls follow the
+        organization's choice.
+        """
+        return self._setting("USER_FORWARDING_NUMBER_FIELD", "")
+
     def twilio_http_client(self) -> HttpClient:
         """A new HTTP client made by ORGS_TWILIO_HTTP_CLIENT."""
         return import_string(self.TWILIO_HTTP_CLIENT)()

@@ -87,6 +87,10 @@ class OrganizationAdminForm(forms.ModelForm, SecretInputs):
             "twilio_push_credential_sid_android",
             "twilio_allowed_countries",
             "twilio_allow_voip",
+            "twilio_ring_seconds",
+            "twilio_unanswered",
+            "twilio_voicemail_greeting",
+            "twilio_voicemail_max_seconds",
         ]
 
     def __init__(self, *args, **kwargs):

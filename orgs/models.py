@@ -6,7 +6,17 @@ from django.db import models
 from orgs import validators
 from orgs.countries import CountryCodesField
 from orgs.fields import EncryptedTextField
-from orgs.voice import TOKEN_TTL_DEFAULT, TOKEN_TTL_MAX, TOKEN_TTL_MIN
+from orgs.voice import (
+    RING_SECONDS_DEFAULT,
+    RING_SECONDS_MAX,
+    RING_SECONDS_MIN,
+    TOKEN_TTL_DEFAULT,
+    TOKEN_TTL_MAX,
+    TOKEN_TTL_MIN,
+    VOICEMAIL_SECONDS_DEFAULT,
+    VOICEMAIL_SECONDS_MAX,
+    VOICEMAIL_SECONDS_MIN,
+)
 
 
 class TwilioRegion(models.TextChoices):
@@ -26,6 +36,13 @@ def _push_credential_field(label: str, help_text: str) -> models.CharField:
         validators=[validators.validate_push_credential_sid],
         help_text=help_text,
     )
+
+
+class UnansweredCalls(models.TextChoices):
+    """What a caller from outside gets when the member's softphone does not answer."""
+
+    VOICEMAIL = "voicemail", "Voicemail: a greeting, then the caller may leave a message"
+    HANG_UP = "hangup", "Hang up"
 
 
 class Organization(models.Model):
@@ -85,6 +102,35 @@ class Organization(models.Model):
         help_text="Numbers that libphonenumber classes as VoIP. Off by default: their rates "
         "and owners are hard to know, which toll fraud exploits.",
     )
+    twilio_ring_seconds = models.PositiveSmallIntegerField(
+        "ring time (seconds)",
+        default=RING_SECONDS_DEFAULT,
+        validators=[MinValueValidator(RING_SECONDS_MIN), MaxValueValidator(RING_SECONDS_MAX)],
+        help_text="How long a member's softphone rings for a call before it counts as unanswered.",
+    )
+    twilio_unanswered = models.CharField(
+        "when a call is not answered",
+        max_length=16,
+        choices=UnansweredCalls.choices,
+        default=UnansweredCalls.VOICEMAIL,
+        help_text="For calls from outside the organization. A member's forwarding number, when "
+        "set, comes first.",
+    )
+    twilio_voicemail_greeting = models.CharField(
+        "voicemail greeting",
+        max_length=300,
+        blank=True,
+        help_text='Spoken before the beep. Blank: "The person you called is not available. '
+        'Please leave a message after the tone."',
+    )
+    twilio_voicemail_max_seconds = models.PositiveSmallIntegerField(
+        "longest voicemail (seconds)",
+        default=VOICEMAIL_SECONDS_DEFAULT,
+        validators=[
+            MinValueValidator(VOICEMAIL_SECONDS_MIN),
+            MaxValueValidator(VOICEMAIL_SECONDS_MAX),
+        ],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -98,6 +144,20 @@ class Organization(models.Model):
                     twilio_token_ttl__gte=TOKEN_TTL_MIN, twilio_token_ttl__lte=TOKEN_TTL_MAX
                 ),
                 name="orgs_organization_token_ttl_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    twilio_ring_seconds__gte=RING_SECONDS_MIN,
+                    twilio_ring_seconds__lte=RING_SECONDS_MAX,
+                ),
+                name="orgs_organization_ring_seconds_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    twilio_voicemail_max_seconds__gte=VOICEMAIL_SECONDS_MIN,
+                    twilio_voicemail_max_seconds__lte=VOICEMAIL_SECONDS_MAX,
+                ),
+                name="orgs_organization_voicemail_seconds_range",
             ),
             # One organization per Twilio account: the webhooks find the organization by the
             # AccountSid Twilio sends. Tenants that share a bill use Twilio subaccounts.

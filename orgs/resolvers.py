@@ -61,6 +61,7 @@ def number_holders_get(
         get_user_model(),
         organization_field=app_settings.USER_ORGANIZATION_FIELD,
         number_field=app_settings.USER_NUMBER_FIELD,
+        forwarding_field=app_settings.USER_FORWARDING_NUMBER_FIELD or None,
         phone_number=phone_number,
         with_numbers_of=with_numbers_of,
     )
@@ -73,8 +74,12 @@ def number_holders_of(
     number_field: str,
     phone_number: str,
     with_numbers_of: int | None,
+    forwarding_field: str | None = None,
 ) -> list[NumberHolder]:
-    """``number_holders_get`` for any user model and field lookups, in one query."""
+    """``number_holders_get`` for any user model and field lookups, in one query.
+
+    ``forwarding_field``, when given, is the lookup to the user's forwarding number.
+    """
     active = _active_column(model)
     wanted = Q(**{number_field: phone_number})
     if with_numbers_of is not None:
@@ -84,12 +89,19 @@ def number_holders_of(
         if active == "is_active":
             members &= Q(is_active=True)
         wanted |= members
-    rows = model._default_manager.filter(wanted).values_list(
-        "pk", f"{organization_field}__pk", active, number_field
-    )
+    columns = ["pk", f"{organization_field}__pk", active, number_field]
+    if forwarding_field:
+        columns.append(forwarding_field)
+    rows = model._default_manager.filter(wanted).values_list(*columns)
     return [
-        NumberHolder(pk, organization, active == "pk" or bool(is_active), e164)
-        for pk, organization, is_active, number in rows
+        NumberHolder(
+            pk,
+            organization,
+            active == "pk" or bool(is_active),
+            e164,
+            _stored_number(forwarding[0]) if forwarding else None,
+        )
+        for pk, organization, is_active, number, *forwarding in rows
         if (e164 := _stored_number(number))
     ]
 
@@ -134,7 +146,11 @@ def user_field_errors() -> list[Error]:
          "'organization' or 'profile__organization'"),
         ("ORGS_USER_NUMBER_FIELD", app_settings.USER_NUMBER_FIELD, None,
          "'twilio_number' or 'profile__twilio_number'"),
+        ("ORGS_USER_FORWARDING_NUMBER_FIELD", app_settings.USER_FORWARDING_NUMBER_FIELD, None,
+         "'forwarding_number', or blank for none"),
     ):  # fmt: skip
+        if setting == "ORGS_USER_FORWARDING_NUMBER_FIELD" and lookup == "":
+            continue  # optional: blank means the users have no forwarding number
         problem = _lookup_problem(model, lookup, wanted)
         if problem:
             errors.append(

@@ -14,6 +14,14 @@ from orgs.fields import SealedSecret
 TOKEN_TTL_MIN = 60
 TOKEN_TTL_MAX = 86_400  # Twilio caps an access token's lifetime at 24 hours.
 TOKEN_TTL_DEFAULT = 3_600
+# How long a member's softphone rings before a call counts as unanswered (Twilio's <Dial
+# timeout> allows 5 to 600), and the longest voicemail (<Record maxLength>).
+RING_SECONDS_MIN = 5
+RING_SECONDS_MAX = 120
+RING_SECONDS_DEFAULT = 20
+VOICEMAIL_SECONDS_MIN = 10
+VOICEMAIL_SECONDS_MAX = 600
+VOICEMAIL_SECONDS_DEFAULT = 120
 
 # The platforms a token may be asked for, and the credential field each mobile one pushes with.
 # ``web`` carries no push credential; no platform at all carries ``push_credential_sid``.
@@ -134,3 +142,5 @@ class NumberHolder:
     organization_id: int | None
     is_active: bool
     phone_number: str
+    # Where calls from outside go when the softphone does not answer; E.164, None for nowhere.
+    forwarding_number: str | None = None

@@ -133,3 +133,30 @@ def database_read_only():
     finally:
         with connection.cursor() as cursor:
             cursor.execute(off)
+
+
+_TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
+@pytest.fixture
+def assert_num_statements():
+    """Like django_assert_num_queries, counting only statements that read or write rows.
+
+    Transaction control differs by backend and by test: SQLite's driver sends ``BEGIN`` where
+    psycopg sends none, and a test's own transaction turns atomic blocks into savepoints.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    @contextmanager
+    def check(expected: int):
+        with CaptureQueriesContext(connection) as captured:
+            yield
+        statements = [
+            query["sql"]
+            for query in captured.captured_queries
+            if not query["sql"].upper().startswith(_TRANSACTION_CONTROL)
+        ]
+        assert len(statements) == expected, "\n".join(statements)
+
+    return check

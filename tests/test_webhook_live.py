@@ -88,7 +88,9 @@ def test_a_signed_outbound_call_is_dialled(server):
 
     response = _post(url, params, sign(server.auth_token, url, params))
 
-    assert_dials_number(response, number=DESTINATION, caller_id=server.member_number)
+    assert_dials_number(
+        response, number=DESTINATION, caller_id=server.member_number, origin=server.url
+    )
 
 
 def test_a_signed_inbound_call_rings_the_member(server):
@@ -97,7 +99,7 @@ def test_a_signed_inbound_call_rings_the_member(server):
 
     response = _post(url, params, sign(server.auth_token, url, params))
 
-    assert_dials_client(response, identity=server.member_number)
+    assert_dials_client(response, identity=server.member_number, origin=server.url)
 
 
 @pytest.mark.parametrize("path", [OUTBOUND_PATH, INBOUND_PATH])

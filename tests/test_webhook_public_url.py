@@ -33,7 +33,8 @@ def test_the_base_url_setting_names_the_public_url(client, org, params, settings
 
     response = post_signed(client, INBOUND_PATH, params, org=org, url=PUBLIC + INBOUND_PATH)
 
-    assert_dials_client(response, identity=NUMBER)
+    # The URLs the TwiML sends Twilio to are under the same public base.
+    assert_dials_client(response, identity=NUMBER, origin=PUBLIC)
 
 
 def test_with_a_base_url_the_internal_url_no_longer_passes(client, org, params, settings):
@@ -55,7 +56,7 @@ def test_without_a_base_url_the_trusted_proxy_header_gives_the_scheme(client, or
 
     response = post_signed(client, INBOUND_PATH, params, org=org, url=url, **headers)
 
-    assert_dials_client(response, identity=NUMBER)
+    assert_dials_client(response, identity=NUMBER, origin="https://relay.example.com")
 
 
 @pytest.mark.usefixtures("behind_tls_proxy")

@@ -12,6 +12,11 @@ from twilio.request_validator import RequestValidator
 
 OUTBOUND_PATH = "/api/webhook/calls/twilio/outbound"
 INBOUND_PATH = "/api/webhook/calls/twilio/inbound"
+DIAL_ENDED_PATH = "/api/webhook/calls/twilio/dial-ended"
+VOICEMAIL_ENDED_PATH = "/api/webhook/calls/twilio/voicemail-ended"
+STATUS_PATH = "/api/webhook/calls/twilio/status"
+RECORDING_PATH = "/api/webhook/calls/twilio/recording"
+LEG_EVENTS = "initiated ringing answered completed"
 TEST_ORIGIN = "http://testserver"
 FORM = "application/x-www-form-urlencoded"
 PSTN_CALLER = "+12025550143"
@@ -87,26 +92,63 @@ def twiml(response) -> ET.Element:
     return root
 
 
-def assert_dials_number(response, *, number: str, caller_id: str) -> None:
-    """<Dial callerId answerOnBridge><Number>number</Number></Dial>, and nothing else."""
+def leg_callbacks(origin: str = TEST_ORIGIN, query: str = "") -> dict:
+    """The attributes that send every progress event of a dialled leg to the status webhook."""
+    return {
+        "statusCallback": origin + STATUS_PATH + query,
+        "statusCallbackMethod": "POST",
+        "statusCallbackEvent": LEG_EVENTS,
+    }
+
+
+def assert_dials_number(response, *, number: str, caller_id: str, origin=TEST_ORIGIN) -> None:
+    """<Dial callerId answerOnBridge><Number + status callback>number</Number></Dial>, and
+    nothing else."""
     (dial,) = twiml(response)
     assert dial.tag == "Dial"
     assert dial.attrib == {"callerId": caller_id, "answerOnBridge": "true"}
     (target,) = dial
     assert target.tag == "Number"
-    assert target.attrib == {}
+    assert target.attrib == leg_callbacks(origin)
     assert target.text == number
     assert list(target) == []
 
 
-def assert_dials_client(response, *, identity: str) -> None:
-    """<Dial answerOnBridge><Client>identity</Client></Dial>, and nothing else."""
+def assert_dials_client(
+    response, *, identity: str, ring_seconds: int = 20, origin=TEST_ORIGIN
+) -> None:
+    """A call from outside: <Dial answerOnBridge timeout action><Client + status
+    callback>identity</Client></Dial>, and nothing else."""
     (dial,) = twiml(response)
     assert dial.tag == "Dial"
-    assert dial.attrib == {"answerOnBridge": "true"}
+    assert dial.attrib == {
+        "answerOnBridge": "true",
+        "timeout": str(ring_seconds),
+        "action": origin + DIAL_ENDED_PATH,
+        "method": "POST",
+    }
     (target,) = dial
     assert target.tag == "Client"
-    assert target.attrib == {}
+    assert target.attrib == leg_callbacks(origin)
+    assert target.text == identity
+    assert list(target) == []
+
+
+def assert_dials_colleague(
+    response, *, identity: str, caller_id: str, ring_seconds: int = 20, origin=TEST_ORIGIN
+) -> None:
+    """An internal call: <Dial callerId answerOnBridge timeout><Client>identity</Client></Dial>,
+    no action, the leg's status callback marked internal."""
+    (dial,) = twiml(response)
+    assert dial.tag == "Dial"
+    assert dial.attrib == {
+        "callerId": caller_id,
+        "answerOnBridge": "true",
+        "timeout": str(ring_seconds),
+    }
+    (target,) = dial
+    assert target.tag == "Client"
+    assert target.attrib == leg_callbacks(origin, "?leg=internal")
     assert target.text == identity
     assert list(target) == []
 

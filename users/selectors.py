@@ -100,6 +100,7 @@ def number_holders_get(
         User,
         organization_field="organization",
         number_field="twilio_phone_number",
+        forwarding_field="forwarding_number",
         phone_number=phone_number,
         with_numbers_of=with_numbers_of,
     )

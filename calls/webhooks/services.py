@@ -1,16 +1,18 @@
-"""Where a call goes: the decisions of the two voice webhooks, without HTTP or TwiML."""
+"""Where a call goes: the decisions of the voice webhooks, without HTTP or TwiML."""
 
 import re
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
+from calls.call_status import CallDirection
 from calls.conf import app_settings
 from calls.identity import InvalidIdentity, voice_identity, voice_identity_number
 from calls.webhooks.exceptions import WebhookForbidden
-from calls.webhooks.selectors import WebhookOrganization
+from calls.webhooks.selectors import WebhookOrganization, organization_by_id
 from orgs.countries import country_codes_parse
 from orgs.voice import NumberHolder
 
@@ -43,6 +45,21 @@ class Refusal(Enum):
     COUNTRY_NOT_ALLOWED = "Your organization does not allow calls to that country."
     NO_ONE_HERE = "Sorry, no one takes calls at this number. Goodbye."
     INCOMING_OFF = "Sorry, this number does not take incoming calls. Goodbye."
+    OWN_NUMBER = "You cannot call your own number."
+    NOT_ANSWERED = "Sorry, no one is available to take your call. Goodbye."
+
+
+DEFAULT_GREETING = "The person you called is not available. Please leave a message after the tone."
+
+
+@dataclass(frozen=True, slots=True)
+class CallEntry:
+    """What the call log keeps of a call when the webhooks route it to or from a member."""
+
+    user_id: Any
+    direction: str
+    incoming: bool
+    other_party: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,19 +68,50 @@ class DialNumber:
 
     number: str
     caller_id: str
+    entry: CallEntry | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class DialClient:
-    """Ring the softphone registered under this identity."""
+    """Ring the softphone registered under this identity for ``ring_seconds``.
+
+    A call from outside (``internal`` false) then asks the dial-ended webhook what to do if it
+    was not answered; an internal call shows the caller's number and simply ends.
+    """
 
     identity: str
+    ring_seconds: int
+    internal: bool = False
+    caller_id: str | None = None
+    entry: CallEntry | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Forward:
+    """Dial the member's forwarding number; the caller's own number is shown."""
+
+    number: str
+
+
+@dataclass(frozen=True, slots=True)
+class Voicemail:
+    """Say the greeting, then record a message of at most ``max_seconds``."""
+
+    greeting: str
+    max_seconds: int
+
+
+class End(Enum):
+    """The call is over: hang up without a word."""
+
+    HANG_UP = "hang up"
 
 
 def outbound_call_route(
     *, organization: WebhookOrganization, caller: str, to: str
-) -> DialNumber | Refusal:
-    """Dial ``to`` from the caller's own number, or the reason not to.
+) -> DialNumber | DialClient | Refusal:
+    """Dial ``to`` from the caller's own number, ring the member who holds it, or the reason
+    not to.
 
     ``caller`` is Twilio's ``From`` (``client:<identity>``). Raises WebhookForbidden when the
     identity belongs to a member of another organization.
@@ -81,25 +129,148 @@ def outbound_call_route(
         raise WebhookForbidden("cross_tenant_caller", organization.id)
     if member is None or not member.is_active:
         return Refusal.UNKNOWN_CALLER
+    dialled = _e164(to)
+    if dialled is None:
+        return Refusal.INVALID_NUMBER
+    if dialled == number:
+        return Refusal.OWN_NUMBER
+    colleague = _colleague(dialled, members, organization.id, all_members_read=not listed)
+    if colleague is not None:
+        # Between members: no phone network, so no country or kind-of-number rule applies.
+        return DialClient(
+            identity=voice_identity(colleague.phone_number),
+            ring_seconds=organization.ring_seconds,
+            internal=True,
+            caller_id=number,
+            entry=CallEntry(member.user_id, CallDirection.INTERNAL, False, dialled),
+        )
     allowed = frozenset(listed) or _countries_of(members, organization.id)
     destination = _destination(to, allowed, allow_voip=organization.allow_voip)
     if isinstance(destination, Refusal):
         return destination
-    return DialNumber(number=destination, caller_id=member.phone_number)
+    return DialNumber(
+        number=destination,
+        caller_id=member.phone_number,
+        entry=CallEntry(member.user_id, CallDirection.OUTBOUND, False, destination),
+    )
 
 
-def inbound_call_route(*, organization: WebhookOrganization, to: str) -> DialClient | Refusal:
-    """Ring the active member of the organization who holds the called number ``to``."""
+def inbound_call_route(
+    *, organization: WebhookOrganization, to: str, caller: str = ""
+) -> DialClient | Refusal:
+    """Ring the active member of the organization who holds the called number ``to``.
+
+    ``caller`` is Twilio's ``From``, kept in the call log.
+    """
     if not organization.incoming_allow:
         return Refusal.INCOMING_OFF
-    parsed = _parse(to)
-    if parsed is None:
+    owner = _owner(organization, to)
+    if owner is None:
         return Refusal.NO_ONE_HERE
-    number = phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
-    owner = next(iter(app_settings.number_holders_resolver(phone_number=number)), None)
+    return DialClient(
+        identity=voice_identity(owner.phone_number),
+        ring_seconds=organization.ring_seconds,
+        entry=CallEntry(owner.user_id, CallDirection.INBOUND, True, caller[:64]),
+    )
+
+
+def unanswered_call_route(
+    *, organization: WebhookOrganization, to: str, dial_status: str
+) -> Forward | Voicemail | Refusal | End:
+    """What a call from outside does once the softphone's ``<Dial>`` ended with
+    ``dial_status`` (Twilio's DialCallStatus).
+
+    Answered: it is over. Otherwise the member's forwarding number, when it may still be
+    dialled, then the organization's choice: voicemail or hang up.
+    """
+    if dial_status in ("completed", "answered"):
+        return End.HANG_UP
+    listed = country_codes_parse(organization.allowed_countries)
+    called = _e164(to)
+    holders = (
+        []
+        if called is None
+        else app_settings.number_holders_resolver(
+            phone_number=called, with_numbers_of=None if listed else organization.id
+        )
+    )
+    owner = next((h for h in holders if h.phone_number == called), None)
     if owner is None or owner.organization_id != organization.id or not owner.is_active:
         return Refusal.NO_ONE_HERE
-    return DialClient(identity=voice_identity(owner.phone_number))
+    if owner.forwarding_number and owner.forwarding_number != owner.phone_number:
+        allowed = frozenset(listed) or _countries_of(holders, organization.id)
+        forward = _destination(owner.forwarding_number, allowed, allow_voip=organization.allow_voip)
+        if not isinstance(forward, Refusal):
+            return Forward(number=forward)
+    if organization.unanswered == "hangup":
+        return Refusal.NOT_ANSWERED
+    return Voicemail(
+        greeting=organization.voicemail_greeting or DEFAULT_GREETING,
+        max_seconds=organization.voicemail_max_seconds,
+    )
+
+
+def forwarding_number_problem(
+    number: str, *, organization_id: int | None, own_number: str | None
+) -> str | None:
+    """Why a member may not forward unanswered calls to ``number`` (E.164), or None.
+
+    The same rules as a call a softphone places: the organization's countries and kinds of
+    number, read now.
+    """
+    if organization_id is None:
+        return "Only a member of an organization can have a forwarding number."
+    if number == own_number:
+        return "The forwarding number cannot be the member's own Twilio number."
+    organization = organization_by_id(organization_id)
+    if organization is None:
+        return "The member's organization does not exist."
+    listed = country_codes_parse(organization.allowed_countries)
+    members = (
+        []
+        if listed
+        else app_settings.number_holders_resolver(
+            phone_number=number, with_numbers_of=organization.id
+        )
+    )
+    allowed = frozenset(listed) or _countries_of(members, organization.id)
+    refusal = _destination(number, allowed, allow_voip=organization.allow_voip)
+    if refusal == Refusal.COUNTRY_NOT_ALLOWED:
+        return "The organization does not allow calls to that number's country."
+    if isinstance(refusal, Refusal):
+        return refusal.value
+    return None
+
+
+def _owner(organization: WebhookOrganization, to: str) -> NumberHolder | None:
+    """The active member of the organization who holds the number ``to``, or None."""
+    number = _e164(to)
+    if number is None:
+        return None
+    owner = next(iter(app_settings.number_holders_resolver(phone_number=number)), None)
+    if owner is None or owner.organization_id != organization.id or not owner.is_active:
+        return None
+    return owner
+
+
+def _colleague(
+    number: str, members: list[NumberHolder], organization_id: int, *, all_members_read: bool
+) -> NumberHolder | None:
+    """The active member of the organization who holds ``number``, if any.
+
+    ``members`` already holds every active member when ``all_members_read``; otherwise the
+    holder of the number is read.
+    """
+    if not all_members_read:
+        members = app_settings.number_holders_resolver(phone_number=number)
+    return next(
+        (
+            m
+            for m in members
+            if m.phone_number == number and m.organization_id == organization_id and m.is_active
+        ),
+        None,
+    )
 
 
 def _caller_number(caller: str) -> str | None:
@@ -124,6 +295,12 @@ def _destination(to: str, allowed: frozenset[str], *, allow_voip: bool) -> str |
     if phonenumbers.region_code_for_number(parsed) not in allowed:
         return Refusal.COUNTRY_NOT_ALLOWED
     return phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
+
+
+def _e164(number: str) -> str | None:
+    """A valid international number in E.164, or None."""
+    parsed = _parse(number)
+    return None if parsed is None else phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
 
 
 def _parse(number: str) -> phonenumbers.PhoneNumber | None:

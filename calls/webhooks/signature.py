@@ -37,10 +37,16 @@ def webhook_organization(request: HttpRequest) -> WebhookOrganization:
 
 def public_url(request: HttpRequest) -> str:
     """The URL Twilio called and signed: TWILIO_WEBHOOK_BASE_URL plus the path, when set."""
+    return public_base(request) + request.get_full_path()
+
+
+def public_base(request: HttpRequest) -> str:
+    """Scheme, host and any prefix of the URLs Twilio calls: TWILIO_WEBHOOK_BASE_URL, or the
+    request's own."""
     base = webhook_settings.BASE_URL
     if base:
-        return base.rstrip("/") + request.get_full_path()
-    return request.build_absolute_uri()
+        return base.rstrip("/")
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 def loggable_account_sid(request: HttpRequest) -> str:
