@@ -45,6 +45,26 @@ class CallsSettings:
         return self._setting("THROTTLE_CACHE", "default")
 
     @property
+    def CALL_LOG_RETENTION_DAYS(self) -> int:
+        """Days a call's record is kept; ``manage.py delete_old_calls`` deletes older ones."""
+        return self._setting("CALL_LOG_RETENTION_DAYS", 90)
+
+    @property
+    def HISTORY_THROTTLE_RATE(self) -> str:
+        """Call-history and voicemail requests allowed per user, in DRF's rate format."""
+        return self._setting("HISTORY_THROTTLE_RATE", "120/minute")
+
+    @property
+    def RECORDING_HTTP_SESSION(self) -> str:
+        """Dotted path of a callable without arguments that returns a ``requests.Session``,
+        through which voicemails are fetched from Twilio."""
+        return self._setting("RECORDING_HTTP_SESSION", "requests.Session")
+
+    def recording_http_session(self):
+        """A new session made by CALLS_RECORDING_HTTP_SESSION."""
+        return _import(self.RECORDING_HTTP_SESSION)()
+
+    @property
     def caller_resolver(self) -> Callable[..., VoiceCaller | None]:
         """The resolver function itself."""
         return _import(self.CALLER_RESOLVER)

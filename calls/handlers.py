@@ -28,8 +28,9 @@ def calls_exception_handler(exc, context) -> Response:
     exc = database_outage_translated(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
-        logger.error("Unexpected error while minting a token", exc_info=exc)
-        exc = TokenGenerationFailed()
+        failure = getattr(context.get("view"), "server_error", TokenGenerationFailed)
+        logger.error("Unexpected error in %s", type(context.get("view")).__name__, exc_info=exc)
+        exc = failure()
         response = Response(status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     response.data = _envelope(exc)
     return response
@@ -42,7 +43,7 @@ def _envelope(exc) -> dict:
         ).data
     if isinstance(exc, NoTwilioNumber | UnknownPlatform | MalformedQuery):
         return TokenErrorSerializer({"error": exc.detail, "code": exc.default_code}).data
-    if isinstance(exc, TokenGenerationFailed):
+    if isinstance(exc, TokenGenerationFailed):  # the contract's 500 has no code
         return ErrorSerializer({"error": exc.detail}).data
     message, code = _message_and_code(exc)
     return ErrorSerializer({"error": message, "code": code}).data

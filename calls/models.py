@@ -5,14 +5,17 @@ from django.db import models
 
 from calls.call_status import UNANSWERED, CallDirection, CallStatus
 
+# Calls to the member that the member did not answer.
+MISSED = models.Q(incoming=True, answered_at__isnull=True, status__in=UNANSWERED)
+NO_VOICEMAIL = models.Q(voicemail_sid="")
+
 
 class CallQuerySet(models.QuerySet):
     def missed(self):
-        """Calls to the member that the member did not answer."""
-        return self.filter(incoming=True, answered_at__isnull=True, status__in=UNANSWERED)
+        return self.filter(MISSED)
 
     def with_voicemail(self):
-        return self.exclude(voicemail_sid="")
+        return self.exclude(NO_VOICEMAIL)
 
 
 class Call(models.Model):

@@ -82,3 +82,13 @@ class VoiceTokenRateThrottle(UserRateThrottle):
     def wait(self) -> float:
         """Seconds until the window closes; at least one, so that Retry-After is always sent."""
         return max(1.0, self.window_start + self.duration - self.now)
+
+
+class CallHistoryRateThrottle(VoiceTokenRateThrottle):
+    """``CALLS_HISTORY_THROTTLE_RATE`` history and voicemail requests per user, counted apart
+    from token requests."""
+
+    scope = "call_history"
+
+    def get_rate(self) -> str:
+        return app_settings.HISTORY_THROTTLE_RATE
