@@ -175,7 +175,10 @@ class OrganizationAdmin(admin.ModelAdmin):
             report = twilio_credentials_verify(
                 organization=organization, http_client=http_client, deadline=deadline
             )
-            level = messages.SUCCESS if report.passed else messages.ERROR
+            if not report.passed:
+                level = messages.ERROR
+            else:
+                level = messages.WARNING if report.warnings else messages.SUCCESS
             self.message_user(request, report.summary(), level=level)
 
     @admin.action(description="Set up Twilio voice", permissions=["change"])

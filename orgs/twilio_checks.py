@@ -37,11 +37,16 @@ class VerificationReport:
     def failures(self) -> tuple[CredentialCheck, ...]:
         return tuple(check for check in self.checks if not check.passed)
 
+    @property
+    def warnings(self) -> tuple[CredentialCheck, ...]:
+        return tuple(check for check in self.checks if check.passed and check.warning)
+
     def summary(self) -> str:
         """One line for the admin: what was verified, or what failed and why."""
         if self.passed:
             names = ", ".join(check.name for check in self.checks)
-            return f"{self.organization}: verified with Twilio ({names})."
+            warned = "".join(f" {check.name}: {check.message}" for check in self.warnings)
+            return f"{self.organization}: verified with Twilio ({names}).{warned}"
         failed = " ".join(f"{check.name}: {check.message}" for check in self.failures)
         return f"{self.organization}: {failed}"
 

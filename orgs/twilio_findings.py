@@ -15,11 +15,15 @@ _LABELS = {
 
 @dataclass(frozen=True, slots=True)
 class CredentialCheck:
-    """One thing checked: its name, whether it passed, and a sentence for an administrator."""
+    """One thing checked: its name, whether it passed, and a sentence for an administrator.
+
+    ``warning``: it passed, calls work, but something short of that needs attention.
+    """
 
     name: str
     passed: bool
     message: str
+    warning: bool = False
 
 
 PRESENT = CredentialCheck("Credentials", True, "All four credentials are set.")

@@ -2,9 +2,10 @@
 
 From an Account SID and an Auth Token, ``twilio_voice_set_up`` makes what voice tokens and
 calls need, through Twilio's REST API: a Standard API key when none is stored, the TwiML App
-whose Voice URL is this service's outbound webhook, and the inbound webhook on every number an
-active member holds. Run with ``apply=False`` it only reads, and says what it would change.
-It changes nothing that is already right, so a second run changes nothing.
+whose Voice URL is this service's outbound webhook and whose status callback is its status
+webhook (for the call log), and the inbound webhook on every number an active member holds.
+Run with ``apply=False`` it only reads, and says what it would change. It changes nothing that
+is already right, so a second run changes nothing.
 """
 
 import logging
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 KEY_NAME = "Tether Relay voice"
 APP_NAME = "Tether Relay voice"
 VOICE_METHOD = "POST"
+STATUS_METHOD = "POST"
 NUMBERS_PAGE = 1000  # the account's numbers are listed once, a request per thousand
 
 # What a step does: create, update, keep (already right), leave (nothing to do), missing (a
@@ -194,14 +196,22 @@ class _Setup:
 
     def _twiml_app(self) -> SetupStep:
         sid = self.organization.twilio_twiml_app_sid
-        wanted = {"voice_url": self.urls.outbound, "voice_method": VOICE_METHOD}
+        wanted = {
+            "voice_url": self.urls.outbound,
+            "voice_method": VOICE_METHOD,
+            "status_callback": self.urls.status,
+            "status_callback_method": STATUS_METHOD,
+        }
         if sid:
             found = self._ask("TwiML App", self.account.applications(sid).fetch)
             if found.ok:
                 return self._app_updated(found.resource, wanted)
             if not found.not_found:
                 return _failed("TwiML App", _why(found))
-        planned = f"a TwiML App will be created with Voice URL {self.urls.outbound} (POST)."
+        wiring = (
+            f"Voice URL {self.urls.outbound} (POST) and status callback {self.urls.status} (POST)"
+        )
+        planned = f"a TwiML App will be created with {wiring}, so that calls are logged."
         if not self.apply:
             return SetupStep("TwiML App", CREATE, planned, planned)
         made = self._ask(
@@ -211,18 +221,19 @@ class _Setup:
         if not made.ok:
             return _failed("TwiML App", _why(made))
         self._store(twilio_twiml_app_sid=made.resource.sid)
-        done = f"created {made.resource.sid} with Voice URL {self.urls.outbound} (POST)."
+        done = f"created {made.resource.sid} with {wiring}."
         return SetupStep("TwiML App", CREATE, planned, done)
 
     def _app_updated(self, app, wanted: dict) -> SetupStep:
         subject = f"TwiML App {app.sid}"
-        if (app.voice_url, (app.voice_method or "").upper()) == (self.urls.outbound, VOICE_METHOD):
-            same = f"its Voice URL is already {self.urls.outbound} (POST)."
+        changes = _app_changes(app, self.urls)
+        if not changes:
+            same = (
+                f"its Voice URL is already {self.urls.outbound} (POST) and its status callback "
+                f"{self.urls.status} (POST)."
+            )
             return SetupStep(subject, KEEP, same, same)
-        planned = (
-            f"its Voice URL {app.voice_url or '(none)'} ({app.voice_method}) will become "
-            f"{self.urls.outbound} (POST)."
-        )
+        planned = "; ".join(before for before, _ in changes) + "."
         if not self.apply:
             return SetupStep(subject, UPDATE, planned, planned)
         answer = self._ask(
@@ -230,7 +241,7 @@ class _Setup:
         )
         if not answer.ok:
             return _failed(subject, _why(answer))
-        return SetupStep(subject, UPDATE, planned, f"Voice URL set to {self.urls.outbound} (POST).")
+        return SetupStep(subject, UPDATE, planned, "; ".join(after for _, after in changes) + ".")
 
     def _numbers(self) -> list[SetupStep]:
         numbers = member_numbers_get(organization_id=self.organization.pk)
@@ -279,6 +290,46 @@ class _Setup:
         return SetupStep(
             subject, UPDATE, planned, f"calls to it now come to {self.urls.inbound} (POST)."
         )
+
+
+def app_voice_is_wired(app, urls: WebhookUrls) -> bool:
+    """Whether a TwiML App (Twilio's resource) sends the calls softphones place to this service."""
+    return (app.voice_url, (app.voice_method or "").upper()) == (urls.outbound, VOICE_METHOD)
+
+
+def app_status_is_wired(app, urls: WebhookUrls) -> bool:
+    """Whether a TwiML App tells this service how the calls softphones place progress and end."""
+    method = (app.status_callback_method or "").upper()
+    return (app.status_callback, method) == (urls.status, STATUS_METHOD)
+
+
+def app_status_callback(app) -> str:
+    """A TwiML App's status callback as an administrator reads it: URL and method, or (none)."""
+    if not app.status_callback:
+        return "(none)"
+    return f"{app.status_callback} ({app.status_callback_method})"
+
+
+def _app_changes(app, urls: WebhookUrls) -> list[tuple[str, str]]:
+    """What set-up changes on a TwiML App, each as planned and as done; empty if it is right."""
+    changes = []
+    if not app_voice_is_wired(app, urls):
+        changes.append(
+            (
+                f"its Voice URL {app.voice_url or '(none)'} ({app.voice_method}) will become "
+                f"{urls.outbound} (POST)",
+                f"Voice URL set to {urls.outbound} (POST)",
+            )
+        )
+    if not app_status_is_wired(app, urls):
+        changes.append(
+            (
+                f"its status callback {app_status_callback(app)} will become {urls.status} "
+                "(POST), so that calls are logged",
+                f"status callback set to {urls.status} (POST), so that calls are logged",
+            )
+        )
+    return changes
 
 
 def number_is_wired(number, urls: WebhookUrls) -> bool:

@@ -7,10 +7,15 @@ check says what is wrong and what to do.
 from calls.webhooks.public import WebhookUrls
 from orgs.twilio_api import Answer
 from orgs.twilio_findings import CredentialCheck, unexpected
-from orgs.twilio_setup import number_is_wired, number_routing
+from orgs.twilio_setup import (
+    app_status_callback,
+    app_status_is_wired,
+    app_voice_is_wired,
+    number_is_wired,
+    number_routing,
+)
 
 SET_UP = "Run *Set up Twilio voice*"
-POST = "POST"
 
 # Each stored push credential, and the kind of Twilio credential its platform needs: its
 # ``type`` and, for APNs, whether it is for Apple's sandbox.
@@ -34,16 +39,34 @@ def base_url_unusable(reason: str) -> CredentialCheck:
 
 
 def twiml_app_voice_url(app, urls: WebhookUrls) -> CredentialCheck:
-    if app.voice_url == urls.outbound and (app.voice_method or "").upper() == POST:
+    """The TwiML App's Voice URL, and its status callback, which keeps the call log."""
+    voice, status = app_voice_is_wired(app, urls), app_status_is_wired(app, urls)
+    if voice and status:
         return CredentialCheck(
-            "TwiML App Voice URL", True, "Calls from softphones come to this service."
+            "TwiML App Voice URL",
+            True,
+            "Calls from softphones come to this service, and it is told how they end.",
         )
+    problems = []
+    if not voice:
+        problems.append(
+            f"The TwiML App's Voice URL is {app.voice_url or '(none)'} ({app.voice_method}), "
+            f"not {urls.outbound} (POST): calls from softphones fail (Twilio error 11200)."
+        )
+    if not status:
+        # The calls still connect: only the call log is short of their end.
+        problems.append(
+            f"{'Calls from softphones work, but the' if voice else 'Its'} status callback is "
+            f"{app_status_callback(app)}, not {urls.status} (POST): the call log misses the end "
+            "of calls placed by softphones."
+        )
+    where = "Voice Configuration" + (" > Status Callback URL" if voice else "")
     return CredentialCheck(
         "TwiML App Voice URL",
-        False,
-        f"The TwiML App's Voice URL is {app.voice_url or '(none)'} ({app.voice_method}), not "
-        f"{urls.outbound} (POST): calls from softphones fail (Twilio error 11200). {SET_UP}, "
-        "or in the Twilio Console: Voice > TwiML Apps > the app > Voice Configuration.",
+        voice,  # a status callback alone: calls work, the call log needs attention
+        f"{' '.join(problems)} {SET_UP}, or in the Twilio Console: Voice > TwiML Apps > the app "
+        f"> {where}.",
+        warning=voice,
     )
 
 

@@ -1,10 +1,14 @@
-"""factory_boy factories for organizations and users."""
+"""factory_boy factories for organizations, users and their calls."""
 
 import secrets
+from datetime import timedelta
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from calls.call_status import CallDirection, CallStatus
+from calls.models import Call
 from orgs.models import Organization
 from users.models import User
 
@@ -53,3 +57,22 @@ class UserFactory(DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     twilio_phone_number = factory.Sequence(lambda n: f"+1416{2_000_000 + n}")
     password = factory.django.Password("correct-horse-battery-staple")
+
+
+class CallFactory(DjangoModelFactory):
+    """A call from outside that the member answered and talked on for a minute, just now."""
+
+    class Meta:
+        model = Call
+
+    call_sid = _sid("CA")
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SelfAttribute("user.organization")
+    direction = CallDirection.INBOUND
+    incoming = True
+    other_party = "+14165550100"
+    status = CallStatus.COMPLETED
+    started_at = factory.LazyFunction(timezone.now)
+    answered_at = factory.SelfAttribute("started_at")
+    duration = 60
+    ended_at = factory.LazyAttribute(lambda c: c.started_at + timedelta(seconds=c.duration))

@@ -1,7 +1,7 @@
 """``python -m tests.import_probe [MODULE...]``: which app model modules importing them loads.
 
-Django is set up with the calls app alone (no orgs, no users), and a finder placed first on
-``sys.meta_path`` before set-up records every import attempted, even one that then fails. With
+Django is set up with the calls app and Django's own (no orgs, no users), and a finder placed
+first on ``sys.meta_path`` before set-up records every import attempted, even one that fails. With
 no arguments it imports every module of the calls package. Prints one JSON object.
 """
 
@@ -31,7 +31,14 @@ def _setup() -> None:
 
     settings.configure(
         SECRET_KEY="import-probe",
-        INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "calls"],
+        INSTALLED_APPS=[
+            "django.contrib.admin",
+            "django.contrib.contenttypes",
+            "django.contrib.auth",
+            "django.contrib.messages",
+            "django.contrib.sessions",
+            "calls",
+        ],
     )
     django.setup()
 

@@ -40,6 +40,10 @@ def _form(org: Organization, **overrides) -> dict:
         "twilio_incoming_allow": "on",
         "twilio_region": org.twilio_region,
         "twilio_push_credential_sid": org.twilio_push_credential_sid,
+        "twilio_ring_seconds": org.twilio_ring_seconds,
+        "twilio_unanswered": org.twilio_unanswered,
+        "twilio_voicemail_greeting": org.twilio_voicemail_greeting,
+        "twilio_voicemail_max_seconds": org.twilio_voicemail_max_seconds,
     }
     return {**data, **overrides}
 

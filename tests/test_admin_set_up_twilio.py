@@ -48,6 +48,7 @@ def test_the_action_first_shows_what_it_will_do_and_changes_nothing(admin_client
     assert "Yes, set up Twilio voice" in page
     assert "a new Standard API key will be created" in page
     assert twilio_fake.OUTBOUND_URL in page
+    assert f"and status callback {twilio_fake.STATUS_URL} (POST)" in page
     assert all(sent.method == "GET" for sent in fake.sent)
     new_org.refresh_from_db()
     assert not new_org.twilio_api_key_sid
@@ -134,6 +135,14 @@ def test_from_an_account_sid_and_auth_token_to_tokens_and_a_clean_verify(
             "twilio_auth_token": auth_token,
             "twilio_token_ttl": 3600,
             "twilio_incoming_allow": "on",
+            **{
+                name: Organization._meta.get_field(name).default  # as the add page offers them
+                for name in (
+                    "twilio_ring_seconds",
+                    "twilio_unanswered",
+                    "twilio_voicemail_max_seconds",
+                )
+            },
         },
     )
     assert added.status_code == HTTPStatus.FOUND
@@ -158,6 +167,28 @@ def test_from_an_account_sid_and_auth_token_to_tokens_and_a_clean_verify(
     assert message.level == constants.SUCCESS, message.message
     assert "TwiML App Voice URL, Numbers" in message.message
     assert api_client.get(TOKEN_URL, **bearer(member)).status_code == HTTPStatus.OK
+
+
+def test_an_app_without_the_status_callback_is_shown_then_updated(admin_client, new_org, fake):
+    _post(admin_client, new_org, confirm="yes")
+    new_org.refresh_from_db()
+    app = fake.accounts[new_org.twilio_account_sid].application_settings[
+        new_org.twilio_twiml_app_sid
+    ]
+    app["status_callback"] = ""
+    fake.sent.clear()
+
+    page = _post(admin_client, new_org).content.decode()
+    unchanged = dict(app)
+    done = _post(admin_client, new_org, confirm="yes")
+
+    status_url = twilio_fake.STATUS_URL
+    assert f"its status callback (none) will become {status_url} (POST), so that calls" in page
+    assert unchanged["status_callback"] == ""
+    (message,) = done.context["messages"]
+    assert message.level == constants.SUCCESS
+    assert f"status callback set to {status_url} (POST)" in message.message
+    assert app["status_callback"] == status_url
 
 
 def test_a_member_number_outside_the_account_is_a_warning_not_a_success(

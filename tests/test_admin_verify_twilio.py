@@ -94,3 +94,23 @@ def test_only_users_who_may_change_organizations_get_the_action(client, fake):
     assert ACTION not in page.content.decode()
     assert fake.sent == []
     assert not _messages(response).get(org.name)
+
+
+def test_a_missing_status_callback_is_a_warning_as_calls_work(admin_client, fake):
+    good = OrganizationFactory(name="Good")
+    fake.knows(good)
+    unlogged = OrganizationFactory(name="Unlogged")
+    fake.knows(unlogged).application_settings[unlogged.twilio_twiml_app_sid]["status_callback"] = ""
+
+    shown = _messages(_run(admin_client, good, unlogged))
+
+    assert shown["Good"][0] == constants.SUCCESS
+    level, message = shown["Unlogged"]
+    # A warning: everything was verified, and calls work; only the call log is short.
+    assert level == constants.WARNING
+    assert message.startswith("Unlogged: verified with Twilio (")
+    assert (
+        "TwiML App Voice URL: Calls from softphones work, but the status callback is "
+        f"(none), not {twilio_fake.STATUS_URL} (POST)"
+    ) in message
+    assert "Run *Set up Twilio voice*" in message

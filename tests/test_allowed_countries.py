@@ -65,6 +65,9 @@ def _admin_data(org: Organization, countries: str) -> dict:
         "twilio_token_ttl": org.twilio_token_ttl,
         "twilio_incoming_allow": "on",
         "twilio_allowed_countries": countries,
+        "twilio_ring_seconds": org.twilio_ring_seconds,
+        "twilio_unanswered": org.twilio_unanswered,
+        "twilio_voicemail_max_seconds": org.twilio_voicemail_max_seconds,
     }
 
 

@@ -11,6 +11,7 @@ from tests.twilio_fake import FakeTwilio
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_base_url")]
 
 OUTBOUND, INBOUND = twilio_fake.OUTBOUND_URL, twilio_fake.INBOUND_URL
+STATUS = twilio_fake.STATUS_URL
 
 
 @pytest.fixture
@@ -53,6 +54,7 @@ def test_a_dry_run_says_what_it_would_do_and_changes_nothing(new_org, twilio):
     assert not new_org.twilio_api_key_sid
     assert not new_org.twilio_twiml_app_sid
     assert "will be created" in report.summary()
+    assert f"and status callback {STATUS} (POST), so that calls are logged." in report.summary()
 
 
 def test_set_up_creates_the_key_and_app_and_points_the_numbers_here(new_org, twilio, caplog):
@@ -68,7 +70,13 @@ def test_set_up_creates_the_key_and_app_and_points_the_numbers_here(new_org, twi
         (
             "POST",
             "/Applications.json",
-            {"FriendlyName": "Tether Relay voice", "VoiceUrl": OUTBOUND, "VoiceMethod": "POST"},
+            {
+                "FriendlyName": "Tether Relay voice",
+                "VoiceUrl": OUTBOUND,
+                "VoiceMethod": "POST",
+                "StatusCallback": STATUS,
+                "StatusCallbackMethod": "POST",
+            },
             None,
         ),
         ("GET", "/IncomingPhoneNumbers.json", None, {"PageSize": 1000}),
@@ -81,7 +89,9 @@ def test_set_up_creates_the_key_and_app_and_points_the_numbers_here(new_org, twi
     ]
     new_org.refresh_from_db()
     assert account.keys[new_org.twilio_api_key_sid] == new_org.twilio_api_key_secret.reveal()
-    assert account.application_settings[new_org.twilio_twiml_app_sid]["voice_url"] == OUTBOUND
+    app = account.application_settings[new_org.twilio_twiml_app_sid]
+    assert (app["voice_url"], app["voice_method"]) == (OUTBOUND, "POST")
+    assert (app["status_callback"], app["status_callback_method"]) == (STATUS, "POST")
     assert [n["voice_url"] for n in account.numbers.values()] == [INBOUND]
     secret = new_org.twilio_api_key_secret.reveal()
     assert secret not in report.summary()
@@ -98,6 +108,7 @@ def test_a_second_run_changes_nothing_and_says_so(new_org, twilio):
     assert [change for _, change in _changes(again)] == [KEEP, KEEP, KEEP, MISSING]
     assert all(sent.method == "GET" for sent in twilio.sent)
     assert "already set up; nothing changed" in again.summary()
+    assert f"its status callback {STATUS} (POST)." in again.summary()
 
 
 def test_a_stored_app_pointing_elsewhere_is_updated_not_replaced(new_org, twilio):
@@ -117,6 +128,99 @@ def test_a_stored_app_pointing_elsewhere_is_updated_not_replaced(new_org, twilio
         twilio.accounts[new_org.twilio_account_sid].application_settings[app]["voice_url"]
         == OUTBOUND
     )
+
+
+@pytest.fixture
+def app_without_status_callback(new_org, twilio) -> dict:
+    """The organization set up, then its TwiML App's status callback removed in the Console."""
+    set_up(organization=new_org, apply=True, http_client=twilio)
+    new_org.refresh_from_db()
+    app = twilio.accounts[new_org.twilio_account_sid].application_settings[
+        new_org.twilio_twiml_app_sid
+    ]
+    app["status_callback"] = ""
+    twilio.sent.clear()
+    return app
+
+
+def test_a_right_voice_url_without_the_status_callback_is_an_update(
+    new_org, twilio, app_without_status_callback
+):
+    subject = f"TwiML App {new_org.twilio_twiml_app_sid}"
+
+    plan = set_up(organization=new_org, apply=False, http_client=twilio)
+
+    assert (subject, UPDATE) in _changes(plan)
+    assert (
+        f"{subject}: its status callback (none) will become {STATUS} (POST), so that calls are "
+        "logged." in plan.summary()
+    )
+    assert "Voice URL" not in plan.steps[1].planned
+    assert all(sent.method == "GET" for sent in twilio.sent)
+    assert app_without_status_callback["status_callback"] == ""
+
+
+def test_the_update_sends_the_status_callback_and_a_second_run_keeps_it(
+    new_org, twilio, app_without_status_callback
+):
+    app_sid = new_org.twilio_twiml_app_sid
+
+    report = set_up(organization=new_org, apply=True, http_client=twilio)
+
+    (update,) = [sent for sent in twilio.sent if sent.method == "POST"]
+    assert _resource(update.url) == f"/Applications/{app_sid}.json"
+    assert update.data["StatusCallback"] == STATUS
+    assert update.data["StatusCallbackMethod"] == "POST"
+    assert app_without_status_callback["status_callback"] == STATUS
+    assert app_without_status_callback["status_callback_method"] == "POST"
+    assert (
+        f"TwiML App {app_sid}: status callback set to {STATUS} (POST), so that calls are logged."
+        in report.summary()
+    )
+    twilio.sent.clear()
+    again = set_up(organization=new_org, apply=True, http_client=twilio)
+    assert (f"TwiML App {app_sid}", KEEP) in _changes(again)
+    assert all(sent.method == "GET" for sent in twilio.sent)
+
+
+@pytest.mark.parametrize(
+    ("callback", "method", "named"),
+    [
+        ("https://old.example.com/status", "POST", "https://old.example.com/status (POST)"),
+        (STATUS, "GET", f"{STATUS} (GET)"),
+    ],
+)
+def test_another_status_callback_is_named_and_replaced(
+    new_org, twilio, app_without_status_callback, callback, method, named
+):
+    app_without_status_callback.update(status_callback=callback, status_callback_method=method)
+
+    report = set_up(organization=new_org, apply=True, http_client=twilio)
+
+    assert f"its status callback {named} will become {STATUS} (POST)" in report.steps[1].planned
+    assert app_without_status_callback["status_callback"] == STATUS
+    assert app_without_status_callback["status_callback_method"] == "POST"
+
+
+def test_an_app_wrong_in_both_says_both_and_fixes_both_in_one_request(
+    new_org, twilio, app_without_status_callback
+):
+    app_without_status_callback["voice_url"] = "https://old.example.com/"
+
+    report = set_up(organization=new_org, apply=True, http_client=twilio)
+
+    step = report.steps[1]
+    assert step.planned == (
+        f"its Voice URL https://old.example.com/ (POST) will become {OUTBOUND} (POST); its status "
+        f"callback (none) will become {STATUS} (POST), so that calls are logged."
+    )
+    assert step.done == (
+        f"Voice URL set to {OUTBOUND} (POST); status callback set to {STATUS} (POST), so that "
+        "calls are logged."
+    )
+    assert [sent.method for sent in twilio.sent].count("POST") == 1
+    assert app_without_status_callback["voice_url"] == OUTBOUND
+    assert app_without_status_callback["status_callback"] == STATUS
 
 
 def test_a_refused_auth_token_stops_at_the_first_step(new_org, twilio):

@@ -5,7 +5,7 @@ import pytest
 from orgs.twilio_checks import twilio_credentials_verify
 from orgs.twilio_setup import twilio_voice_set_up
 from tests.factories import OrganizationFactory, UserFactory
-from tests.twilio_fake import INBOUND_URL, OUTBOUND_URL, FakeTwilio
+from tests.twilio_fake import INBOUND_URL, OUTBOUND_URL, STATUS_URL, FakeTwilio
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_base_url")]
 
@@ -32,6 +32,8 @@ def test_a_wired_organization_passes_every_check(org, fake, account):
 
     assert report.passed, report.summary()
     assert "Numbers" in [check.name for check in report.checks]
+    app = next(check for check in report.checks if check.name == "TwiML App Voice URL")
+    assert "it is told how they end" in app.message
 
 
 def test_a_twiml_app_pointing_elsewhere_is_named_exactly(org, fake, account):
@@ -43,6 +45,46 @@ def test_a_twiml_app_pointing_elsewhere_is_named_exactly(org, fake, account):
     assert "https://old.example/" in failures["TwiML App Voice URL"]
     assert OUTBOUND_URL in failures["TwiML App Voice URL"]
     assert "Set up Twilio voice" in failures["TwiML App Voice URL"]
+
+
+@pytest.mark.parametrize(
+    ("callback", "method", "named"),
+    [
+        ("", "POST", "(none)"),
+        ("https://old.example/status", "POST", "https://old.example/status (POST)"),
+        (STATUS_URL, "GET", f"{STATUS_URL} (GET)"),
+    ],
+)
+def test_a_status_callback_not_this_services_is_a_warning_calls_still_work(
+    org, fake, account, callback, method, named
+):
+    account.application_settings[org.twilio_twiml_app_sid].update(
+        status_callback=callback, status_callback_method=method
+    )
+
+    report = twilio_credentials_verify(organization=org, http_client=fake)
+
+    assert report.passed, report.summary()
+    (warning,) = report.warnings
+    assert warning.name == "TwiML App Voice URL"
+    assert warning.message == (
+        f"Calls from softphones work, but the status callback is {named}, not {STATUS_URL} "
+        "(POST): the call log misses the end of calls placed by softphones. Run *Set up Twilio "
+        "voice*, or in the Twilio Console: Voice > TwiML Apps > the app > Voice Configuration > "
+        "Status Callback URL."
+    )
+
+
+def test_a_twiml_app_wrong_in_both_names_both(org, fake, account):
+    account.application_settings[org.twilio_twiml_app_sid].update(
+        voice_url="https://old.example/", status_callback=""
+    )
+
+    message = _failures(org, fake)["TwiML App Voice URL"]
+
+    assert message.startswith("The TwiML App's Voice URL is https://old.example/ (POST), not ")
+    assert f"Its status callback is (none), not {STATUS_URL} (POST)" in message
+    assert message.endswith("Voice > TwiML Apps > the app > Voice Configuration.")
 
 
 def test_a_number_whose_calls_go_elsewhere_is_named_exactly(org, fake, account, member):

@@ -22,6 +22,15 @@ _SIDS = itertools.count(1)
 PUBLIC_BASE_URL = "https://relay.example.com"
 OUTBOUND_URL = PUBLIC_BASE_URL + "/api/webhook/calls/twilio/outbound"
 INBOUND_URL = PUBLIC_BASE_URL + "/api/webhook/calls/twilio/inbound"
+STATUS_URL = PUBLIC_BASE_URL + "/api/webhook/calls/twilio/status"
+# A new application's settings, as Twilio gives them when it is created without them.
+_NEW_APPLICATION = {
+    "friendly_name": "",
+    "voice_url": "",
+    "voice_method": "POST",
+    "status_callback": "",
+    "status_callback_method": "POST",
+}
 # The kind of push credential each Organization field needs: Conversations' type and sandbox.
 _PUSH_KINDS = {
     "twilio_push_credential_sid_ios": ("apn", "false"),
@@ -57,7 +66,7 @@ class Account:
     applications: set[str]
     status: str = "active"
     standard_keys: bool = False
-    # The settings of each application (its VoiceUrl, VoiceMethod, ...), and the account's
+    # The settings of each application (its VoiceUrl, StatusCallback, ...), and the account's
     # numbers by SID: what Twilio's resources hold, as Twilio names the fields.
     application_settings: dict[str, dict] = field(default_factory=dict)
     numbers: dict[str, dict] = field(default_factory=dict)
@@ -108,7 +117,7 @@ class FakeTwilio(HttpClient):
             keys={organization.twilio_api_key_sid: _plain(organization.twilio_api_key_secret)},
             applications={app},
             application_settings={
-                app: {"friendly_name": "", "voice_url": OUTBOUND_URL, "voice_method": "POST"}
+                app: {**_NEW_APPLICATION, "voice_url": OUTBOUND_URL, "status_callback": STATUS_URL}
             },
             push_credentials={
                 sid: {"type": kind, "sandbox": sandbox}
@@ -181,9 +190,7 @@ class FakeTwilio(HttpClient):
             account.applications.add(sid)
         if sid not in account.applications:
             return _error(HTTPStatus.NOT_FOUND)
-        settings = account.application_settings.setdefault(
-            sid, {"friendly_name": "", "voice_url": "", "voice_method": "POST"}
-        )
+        settings = account.application_settings.setdefault(sid, dict(_NEW_APPLICATION))
         if method == "POST":
             settings.update(_snake(data))
         return _ok({"sid": sid, "account_sid": account.sid, **settings})

@@ -1,13 +1,15 @@
-"""Admin for users: Django's user admin plus organization and Twilio number."""
+"""Admin for users: Django's user admin plus organization, numbers and recent calls."""
 
 import re
 from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 
 from orgs.models import Organization
 from orgs.twilio_numbers import account_numbers_get
@@ -15,6 +17,13 @@ from orgs.widgets import NumberPickerInput
 from users.models import User
 
 _DIGITS = re.compile(r"\D")
+_TETHER_RELAY_FIELDS = ["organization", "twilio_phone_number", "forwarding_number"]
+RECENT_CALLS_SHOWN = 10
+_CALLS_TABLE = (
+    "<table><thead><tr><th>Started</th><th>Direction</th><th>Other party</th><th>Status</th>"
+    "<th>Duration (seconds)</th><th>Voicemail</th></tr></thead><tbody>{}</tbody></table>{}"
+)
+_CALL_ROW = "<tr>" + "<td>{}</td>" * 6 + "</tr>"
 # What a voice token was minted with: while it lives, changing these does not reach it.
 _TOKEN_FIELDS = {"twilio_phone_number", "organization", "is_active"}
 
@@ -32,12 +41,29 @@ class UserAdmin(DjangoUserAdmin):
     autocomplete_fields = ["organization"]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
-        ("Tether Relay", {"fields": ["organization", "twilio_phone_number"]}),
+        ("Tether Relay", {"fields": _TETHER_RELAY_FIELDS}),
     ]
     add_fieldsets = [
         *DjangoUserAdmin.add_fieldsets,
-        ("Tether Relay", {"fields": ["organization", "twilio_phone_number"]}),
+        ("Tether Relay", {"fields": _TETHER_RELAY_FIELDS}),
     ]
+    readonly_fields = ["recent_calls"]
+
+    def get_fieldsets(self, request, obj=None):
+        """A member's page ends with their recent calls, for those who may see the call log."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not request.user.has_perm("calls.view_call"):
+            return fieldsets
+        return [*fieldsets, ("Calls", {"fields": ["recent_calls"]})]
+
+    @admin.display(description="Recent calls")
+    def recent_calls(self, user: User) -> str:
+        """The member's last calls, newest first: one query however many they made."""
+        calls = list(user.voice_calls.all()[:RECENT_CALLS_SHOWN])
+        if not calls:
+            return "No calls yet."
+        rows = format_html_join("", _CALL_ROW, (_call_cells(call) for call in calls))
+        return format_html(_CALLS_TABLE, rows, _calls_link(user))
 
     def get_form(self, request, obj=None, **kwargs):
         """On a member's page, the number box offers the numbers of the organization's Twilio
@@ -102,3 +128,29 @@ class UserAdmin(DjangoUserAdmin):
             f"lifetime, {ttl} seconds): Twilio cannot revoke them, so the old softphone can "
             "still place and receive calls as before until then.",
         )
+
+
+def _call_cells(call) -> tuple:
+    """The cells of one row of the recent calls, each escaped by format_html_join."""
+    return (
+        date_format(timezone.localtime(call.started_at), "SHORT_DATETIME_FORMAT"),
+        call.get_direction_display(),
+        call.other_party or "Unknown",
+        call.get_status_display(),
+        call.duration,
+        "Yes" if call.voicemail_sid else "No",
+    )
+
+
+def _calls_link(user: User) -> str:
+    """A link to all the member's calls in the call log's admin, where that admin is shown."""
+    try:
+        url = reverse("admin:calls_call_changelist")
+    except NoReverseMatch:
+        return ""
+    return format_html(
+        '<p><a href="{}?{}">All calls of {}</a></p>',
+        url,
+        urlencode({"user__id__exact": user.pk}),
+        user,
+    )

@@ -15,7 +15,13 @@ from calls.apis import JSONOnly
 from calls.authentication import VoiceCallerAuthentication
 from calls.exceptions import MalformedQuery
 from calls.handlers import calls_exception_handler
-from calls.history.cursor import InvalidCursor, Position, cursor_decode, cursor_encode
+from calls.history.cursor import (
+    CURSOR_PATTERN,
+    InvalidCursor,
+    Position,
+    cursor_decode,
+    cursor_encode,
+)
 from calls.history.exceptions import CallNotFound, HistoryFailed, InvalidHistoryQuery
 from calls.history.recordings import MEDIA_TYPE, voicemail_audio_open
 from calls.history.selectors import HistoryFilters, calls_page, voicemail_source
@@ -81,15 +87,16 @@ class CallHistoryApi(_MemberApi):
             _flag("voicemail", "true: only calls with a voicemail; false: only those without."),
             OpenApiParameter(
                 "limit",
-                int,
+                {"type": "integer", "minimum": 1, "maximum": PAGE_SIZE_MAX},
                 required=False,
                 description=f"Calls per page, 1 to {PAGE_SIZE_MAX}; default {PAGE_SIZE}.",
             ),
             OpenApiParameter(
                 "cursor",
-                str,
+                {"type": "string", "pattern": CURSOR_PATTERN},
                 required=False,
-                description="Where the page starts: taken from the previous page's `next`.",
+                description="Where the page starts: taken from the previous page's `next` "
+                "(the last call's start in microseconds since 1970, a dot, and its id).",
             ),
         ],
         responses={
@@ -121,9 +128,9 @@ class VoicemailApi(_MemberApi):
         operation_id="get_calls_history_voicemail",
         tags=["Calls"],
         summary="A voicemail's audio",
-        description="The MP3 of the voicemail left on the caller's call `id`, relayed from "
-        "Twilio with the organization's credentials. Another member's call, a call without a "
-        "voicemail and an unknown id all answer 404.",
+        description="The MP3 of the voicemail left on the caller's call `call_id` (an entry's "
+        "`id` in the history), relayed from Twilio with the organization's credentials. "
+        "Another member's call, a call without a voicemail and an unknown id all answer 404.",
         responses={
             (200, MEDIA_TYPE): OpenApiResponse(OpenApiTypes.BINARY, "The voicemail, MP3"),
             404: OpenApiResponse(ErrorSerializer, "No such voicemail (VOICEMAIL_NOT_FOUND)"),

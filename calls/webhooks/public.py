@@ -16,6 +16,7 @@ class WebhookBaseUrlUnusable(Exception):
 class WebhookUrls:
     outbound: str  # a TwiML App's Voice URL: calls placed by softphones
     inbound: str  # a number's "a call comes in" URL: calls to members' numbers
+    status: str  # a TwiML App's Status Callback URL: how softphones' calls progress and end
 
 
 def webhook_urls() -> WebhookUrls:
@@ -34,4 +35,5 @@ def webhook_urls() -> WebhookUrls:
     return WebhookUrls(
         outbound=base + reverse("calls_webhooks:twilio-outbound"),
         inbound=base + reverse("calls_webhooks:twilio-inbound"),
+        status=base + reverse("calls_webhooks:twilio-status"),
     )

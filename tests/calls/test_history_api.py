@@ -148,6 +148,15 @@ def test_voicemail_filter(api_client, user):
     assert ids(history(api_client, user, "?voicemail=false")) == [without.id]
 
 
+def test_any_cursor_of_the_documented_form_is_a_position(api_client, user):
+    older, newer = make_call(user, 0), make_call(user, 10)
+
+    # The start of 1970, and a moment in 2286: nothing before the one, everything before the other.
+    assert ids(history(api_client, user, "?cursor=0000000000000000.1")) == []
+    far = "?cursor=9999999999999999.999999999999999999"
+    assert ids(history(api_client, user, far)) == [newer.id, older.id]
+
+
 def test_no_calls_is_an_empty_page(api_client, user):
     assert history(api_client, user).json() == {"results": [], "next": None}
 
@@ -164,8 +173,12 @@ def test_no_calls_is_an_empty_page(api_client, user):
         "?limit=ten",
         "?limit=%D9%A3",  # an Arabic-Indic digit three: a digit, but not ASCII
         "?cursor=nonsense",
-        "?cursor=" + "A" * 200,
-        "?cursor=MjAyNi0xMS0zMA",  # base64 of a date alone
+        "?cursor=",
+        "?cursor=" + "1" * 17 + ".5",  # past the year 2286
+        "?cursor=1796017673807620." + "9" * 19,  # an id no 64-bit column holds
+        "?cursor=1796017673807620.0",
+        "?cursor=-1.5",
+        "?cursor=%D9%A3.5",
     ],
 )
 def test_bad_queries_are_400_envelopes(api_client, user, query):
