@@ -17,6 +17,7 @@ class CallsConfig(AppConfig):
         checks.register(calls_checks.check_caller_resolver)
         checks.register(calls_checks.check_default_token_ttl)
         checks.register(calls_checks.check_token_throttle_rate)
+        checks.register(calls_checks.check_call_log_retention)
         checks.register(webhook_checks.check_webhook_validation)
         checks.register(webhook_checks.check_webhook_base_url)
         if apps.is_installed("drf_spectacular"):

@@ -116,19 +116,39 @@ def check_default_token_ttl(app_configs=None, **kwargs) -> list[Error]:
 
 
 def check_token_throttle_rate(app_configs=None, **kwargs) -> list[Error]:
-    """CALLS_TOKEN_THROTTLE_RATE is a rate that the endpoint's DRF throttle can parse."""
-    rate = app_settings.TOKEN_THROTTLE_RATE
-    # The throttle's own parser, without __init__: that would also open the throttle's cache.
-    throttle = VoiceTokenRateThrottle.__new__(VoiceTokenRateThrottle)
-    try:
-        throttle.parse_rate(rate)
-    except (AttributeError, TypeError, ValueError, KeyError, IndexError):
-        return [
-            Error(
-                f"CALLS_TOKEN_THROTTLE_RATE {rate!r} is not a rate that DRF understands.",
-                hint="Use requests/period, such as '60/minute' (period: second, minute, hour, "
-                "day), or None for no limit.",
-                id="calls.E004",
+    """CALLS_TOKEN_THROTTLE_RATE and CALLS_HISTORY_THROTTLE_RATE are rates that DRF's throttle
+    can parse."""
+    errors = []
+    for setting, rate in (
+        ("CALLS_TOKEN_THROTTLE_RATE", app_settings.TOKEN_THROTTLE_RATE),
+        ("CALLS_HISTORY_THROTTLE_RATE", app_settings.HISTORY_THROTTLE_RATE),
+    ):
+        # The throttle's own parser, without __init__: that would also open the throttle's cache.
+        throttle = VoiceTokenRateThrottle.__new__(VoiceTokenRateThrottle)
+        try:
+            throttle.parse_rate(rate)
+        except (AttributeError, TypeError, ValueError, KeyError, IndexError):
+            errors.append(
+                Error(
+                    f"{setting} {rate!r} is not a rate that DRF understands.",
+                    hint="Use requests/period, such as '60/minute' (period: second, minute, "
+                    "hour, day), or None for no limit.",
+                    id="calls.E004",
+                )
             )
-        ]
-    return []
+    return errors
+
+
+def check_call_log_retention(app_configs=None, **kwargs) -> list[Error]:
+    """CALLS_CALL_LOG_RETENTION_DAYS is a whole number of days, at least one."""
+    days = app_settings.CALL_LOG_RETENTION_DAYS
+    if isinstance(days, int) and not isinstance(days, bool) and days >= 1:
+        return []
+    return [
+        Error(
+            f"CALLS_CALL_LOG_RETENTION_DAYS must be a whole number of days, at least 1; it is "
+            f"{days!r}.",
+            hint="manage.py delete_old_calls deletes the call records older than this.",
+            id="calls.E006",
+        )
+    ]

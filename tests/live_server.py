@@ -20,7 +20,12 @@ from tests.contract import ROOT
 
 BIN = Path(sys.executable).parent
 _PROJECT_VARIABLES = ("DJANGO_", "DATABASE_", "FIELD_ENCRYPTION_KEYS", "JWT_", "CACHE_URL")
-_PROJECT_VARIABLES += ("TOKEN_THROTTLE_RATE", "TWILIO_WEBHOOK_")
+_PROJECT_VARIABLES += (
+    "TOKEN_THROTTLE_RATE",
+    "HISTORY_THROTTLE_RATE",
+    "CALL_LOG_",
+    "TWILIO_WEBHOOK_",
+)
 
 
 def production_env(**extra: str) -> dict[str, str]:

@@ -4,7 +4,12 @@ import pytest
 from django.core.checks import run_checks
 
 from calls import checks
-from calls.checks import check_caller_resolver, check_default_token_ttl, check_token_throttle_rate
+from calls.checks import (
+    check_call_log_retention,
+    check_caller_resolver,
+    check_default_token_ttl,
+    check_token_throttle_rate,
+)
 
 NOT_CALLABLE = "a module attribute that is not a function"
 
@@ -80,6 +85,32 @@ def test_a_throttle_rate_drf_cannot_parse(settings, rate):
     assert "CALLS_TOKEN_THROTTLE_RATE" in errors[0].msg
 
 
+def test_the_history_throttle_rate_is_checked_too(settings):
+    settings.CALLS_HISTORY_THROTTLE_RATE = "lots"
+
+    errors = check_token_throttle_rate()
+
+    assert _ids(errors) == ["calls.E004"]
+    assert "CALLS_HISTORY_THROTTLE_RATE" in errors[0].msg
+
+
+@pytest.mark.parametrize("days", [0, -1, "90", 1.5, True, None])
+def test_a_retention_that_is_not_whole_days_is_an_error(settings, days):
+    settings.CALLS_CALL_LOG_RETENTION_DAYS = days
+
+    errors = check_call_log_retention()
+
+    assert _ids(errors) == ["calls.E006"]
+    assert "CALLS_CALL_LOG_RETENTION_DAYS" in errors[0].msg
+
+
+@pytest.mark.parametrize("days", [1, 90, 3650])
+def test_a_retention_of_whole_days_passes(settings, days):
+    settings.CALLS_CALL_LOG_RETENTION_DAYS = days
+
+    assert check_call_log_retention() == []
+
+
 @pytest.mark.parametrize("rate", ["60/minute", "5/s", "1000/day", None])
 def test_a_throttle_rate_drf_parses_passes(settings, rate):
     settings.CALLS_TOKEN_THROTTLE_RATE = rate
@@ -91,10 +122,11 @@ def test_the_checks_are_registered_by_the_app(settings):
     settings.CALLS_CALLER_RESOLVER = "no_such_module.resolver"
     settings.CALLS_DEFAULT_TOKEN_TTL = 10
     settings.CALLS_TOKEN_THROTTLE_RATE = "lots"
+    settings.CALLS_CALL_LOG_RETENTION_DAYS = 0
 
     ids = _ids(run_checks())
 
-    assert {"calls.E001", "calls.E003", "calls.E004"} <= set(ids)
+    assert {"calls.E001", "calls.E003", "calls.E004", "calls.E006"} <= set(ids)
 
 
 def test_the_number_holders_resolver_is_checked_too(settings):

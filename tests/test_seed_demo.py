@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from calls.models import Call
 from orgs.models import Organization
 from tests.factories import UserFactory
 from users.models import User
@@ -38,6 +39,21 @@ def test_is_idempotent(settings):
 
     assert Organization.objects.count() == 1
     assert User.objects.count() == 1
+    assert Call.objects.count() == 2
+
+
+def test_prints_a_curl_for_the_call_history_which_has_two_calls(settings, api_client):
+    output = _seed(settings)
+
+    token, url = re.findall(r"curl -s -H 'Authorization: Bearer (\S+)' (\S+)", output)[1]
+    assert url == "http://127.0.0.1:2212/api/calls/history"
+    response = api_client.get("/api/calls/history", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == HTTPStatus.OK
+    calls = response.json()["results"]
+    assert [(c["status"], c["missed"]) for c in calls] == [
+        ("no-answer", True),
+        ("completed", False),
+    ]
 
 
 def test_refuses_to_run_in_production_mode(settings):

@@ -227,6 +227,10 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 
 # Token requests per user, in DRF's rate format; counted in the default cache.
 CALLS_TOKEN_THROTTLE_RATE = env("TOKEN_THROTTLE_RATE", default="60/minute")
+# Call-history and voicemail requests per user, counted apart from token requests.
+CALLS_HISTORY_THROTTLE_RATE = env("HISTORY_THROTTLE_RATE", default="120/minute")
+# Days a call's record is kept; manage.py delete_old_calls deletes older ones.
+CALLS_CALL_LOG_RETENTION_DAYS = env.int("CALL_LOG_RETENTION_DAYS", default=90)
 
 # The voice webhooks check Twilio's signature over the URL Twilio called: this scheme, host and
 # path prefix, when a proxy makes the request's own URL differ from it (blank: the request's).

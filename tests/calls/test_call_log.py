@@ -255,6 +255,7 @@ def test_malformed_callbacks_are_answered_and_change_nothing_they_should_not(
     assert record(incoming).status in ("initiated", "ringing")
 
 
+@pytest.mark.django_db(transaction=True)  # PostgreSQL's switch applies to new transactions
 def test_a_database_that_refuses_writes_still_routes_the_call(twilio, member):
     sid = call_sid()
 

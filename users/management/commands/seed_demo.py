@@ -1,13 +1,17 @@
 """Create (or refresh) a demo organization and user, and print a ready-to-paste curl."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from rest_framework_simplejwt.tokens import AccessToken
 
+from calls.call_status import CallDirection, CallStatus
+from calls.models import Call
 from orgs.models import Organization
 from users.models import User
 
@@ -42,6 +46,8 @@ class Command(BaseCommand):
             f"Demo user: {user.username} / {password} (organization: {user.organization})\n"
             f"Bearer token (valid {_minutes(access)} minutes; run seed_demo again for another):\n\n"
             f"curl -s -H 'Authorization: Bearer {access}' {url}\n"
+            f"\nThe demo user's call history:\n\n"
+            f"curl -s -H 'Authorization: Bearer {access}' {base}{reverse('calls:history')}\n"
         )
         if softphone := _softphone_path():
             self.stdout.write(
@@ -72,7 +78,41 @@ class Command(BaseCommand):
         password = secrets.token_urlsafe(12)
         user.set_password(password)
         user.save(update_fields=["password"])
+        if not user.voice_calls.exists():
+            _demo_calls(user)
         return user, password
+
+
+def _demo_calls(user: User) -> None:
+    """Two calls in the demo user's history: one answered, one missed."""
+    now = timezone.now().replace(microsecond=0)
+    answered = now - timedelta(hours=2)
+    common = {"organization": user.organization, "user": user, "incoming": True}
+    Call.objects.bulk_create(
+        [
+            Call(
+                call_sid="CA" + "d" * 31 + "1",
+                direction=CallDirection.INBOUND,
+                other_party="+12025550143",
+                status=CallStatus.COMPLETED,
+                started_at=answered,
+                answered_at=answered + timedelta(seconds=6),
+                ended_at=answered + timedelta(seconds=186),
+                duration=180,
+                **common,
+            ),
+            Call(
+                call_sid="CA" + "d" * 31 + "2",
+                direction=CallDirection.INBOUND,
+                other_party="+12025550178",
+                status=CallStatus.NO_ANSWER,
+                started_at=now - timedelta(minutes=20),
+                ended_at=now - timedelta(minutes=19, seconds=40),
+                **common,
+            ),
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _softphone_path() -> str | None:
