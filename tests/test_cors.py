@@ -1,5 +1,6 @@
-"""CORS on the token and sign-in APIs: only listed origins, preflights without authentication,
-and the headers on every answer, errors included, so that a browser can read them."""
+"""CORS on the token, history and sign-in APIs: only listed origins, preflights without
+authentication, and the headers on every answer, errors included, so that a browser can read
+them."""
 
 from http import HTTPStatus
 
@@ -10,7 +11,13 @@ from tests.conftest import TOKEN_URL, bearer
 pytestmark = pytest.mark.django_db
 
 APP = "https://app.example.com"
-API_PATHS = [TOKEN_URL, "/api/auth/token", "/api/auth/token/refresh"]
+API_PATHS = [
+    TOKEN_URL,
+    "/api/auth/token",
+    "/api/auth/token/refresh",
+    "/api/calls/history",
+    "/api/calls/history/1/voicemail",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +58,14 @@ def test_a_token_answer_carries_the_origin_and_vary(client, user):
     assert "origin" in response["Vary"].lower()
     assert response["Cache-Control"] == "no-store"
     assert "Access-Control-Allow-Credentials" not in response
+
+
+def test_a_history_answer_carries_the_origin(client, user):
+    response = client.get("/api/calls/history", HTTP_ORIGIN=APP, **bearer(user))
+
+    assert response.status_code == HTTPStatus.OK
+    assert response["Access-Control-Allow-Origin"] == APP
+    assert response["Cache-Control"] == "no-store"
 
 
 def test_a_sign_in_answer_carries_the_origin(client, user):

@@ -398,6 +398,16 @@ def test_a_django_6_monolith_with_its_own_users_app_signs_in_mints_and_routes_ca
             "/relay/webhook/twilio/outbound",
             {**calls, "From": f"client:{given['number']}", "To": "+14165550199"},
         )
+        # The softphone's leg of the incoming call rang unanswered: a missed call in the log.
+        leg = {
+            "AccountSid": given["account_sid"],
+            "CallSid": "CA" + secrets.token_hex(16),
+            "ParentCallSid": calls["CallSid"],
+            "CallStatus": "no-answer",
+            "To": f"client:{given['number']}",
+        }
+        progressed = signed("/relay/webhook/twilio/status", leg)
+        history = _get(base + "/relay/history?missed=true", Authorization=f"Bearer {access}")
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -426,6 +436,14 @@ def test_a_django_6_monolith_with_its_own_users_app_signs_in_mints_and_routes_ca
     dial = ElementTree.fromstring(dialling[1])  # noqa: S314 - our own TwiML
     assert dial.find("Dial/Number").text == "+14165550199"
     assert dial.find("Dial").get("callerId") == given["number"]
+    assert progressed[0] == 204, progressed
+    assert history[0] == 200, history
+    (missed,) = json.loads(history[1])["results"]
+    assert (missed["direction"], missed["otherParty"], missed["missed"]) == (
+        "inbound",
+        "+12025550143",
+        True,
+    )
     server_log = log.read_text()
     assert "Traceback" not in server_log
     assert '"POST /relay/webhook/twilio/inbound HTTP/1.1" 200' in server_log

@@ -276,3 +276,24 @@ def test_a_callback_costs_a_fixed_number_of_statements(twilio, incoming, assert_
         twilio.status(leg, "ringing", parent=incoming)
     with assert_num_statements(2):
         twilio.recording(incoming, RECORDING)
+
+
+@pytest.mark.parametrize(
+    ("dial_status", "statements"),
+    # Organization, UPDATE; then, unanswered, the holders, and voicemail (no more) or hang-up.
+    [("completed", 3), ("no-answer", 3)],
+)
+def test_dial_ended_costs_a_fixed_number_of_statements(
+    twilio, incoming, dial_status, statements, assert_num_statements
+):
+    with assert_num_statements(statements):
+        twilio.dial_ended(incoming, NUMBER, dial_status)
+
+
+def test_a_forwarded_call_costs_four_statements(twilio, incoming, member, assert_num_statements):
+    member.forwarding_number = "+14165550199"
+    member.save()
+
+    # Organization, UPDATE of the outcome, the holders, UPDATE of the forwarding number.
+    with assert_num_statements(4):
+        twilio.dial_ended(incoming, NUMBER, "no-answer")

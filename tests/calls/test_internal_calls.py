@@ -133,3 +133,16 @@ def test_a_leg_marked_internal_for_another_organizations_number_creates_nothing(
     twilio.status(leg, "ringing", parent=parent, query="?leg=internal", To=f"client:{COLLEAGUE}")
 
     assert list(Call.objects.values_list("call_sid", flat=True)) == [parent]
+
+
+def test_a_colleagues_leg_event_costs_four_statements(twilio, org, caller, assert_num_statements):
+    UserFactory(organization=org, twilio_phone_number=COLLEAGUE)
+    parent, leg = call_sid(), call_sid()
+    twilio.dial(CALLER, COLLEAGUE, parent)
+
+    # Organization, the colleague, their record (made once), one UPDATE of both records.
+    for status in ("ringing", "in-progress"):
+        with assert_num_statements(4):
+            twilio.status(
+                leg, status, parent=parent, query="?leg=internal", To=f"client:{COLLEAGUE}"
+            )
