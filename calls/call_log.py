@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from calls.call_status import FINAL, RANK, UNANSWERED, CallDirection, CallStatus, below
@@ -20,7 +20,8 @@ from calls.webhooks.services import CallEntry
 
 logger = logging.getLogger(__name__)
 
-_OPEN = below(CallStatus.COMPLETED)  # statuses of a call that has not ended
+_OPEN = below(CallStatus.BUSY)  # statuses of a call that has not ended
+_NOT_ANSWERED = [*_OPEN, *UNANSWERED]  # what an answer, however late, may still change
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +85,13 @@ def leg_progressed(*, organization_id, event: CallEvent) -> int:
     )
     if event.to:
         records = records.exclude(forwarded_to=event.to)
-    return records.update(**_progress(event.status, event.at, event.duration))
+    changes = _progress(event.status, event.at, event.duration)
+    # The colleague's own record starts with the earliest event of its leg, whichever came first.
+    changes["started_at"] = Case(
+        When(call_sid=event.call_sid, then=Least(F("started_at"), Value(event.at))),
+        default=F("started_at"),
+    )
+    return records.update(**changes)
 
 
 def call_ended(*, organization_id, event: CallEvent) -> int:
@@ -134,17 +141,30 @@ def hung_up(*, organization_id, call_sid: str) -> int:
 def voicemail_recorded(
     *, organization_id, call_sid: str, recording_sid: str, duration: int | None
 ) -> int:
-    """A voicemail's recording is ready: kept on its call's record, once."""
+    """A voicemail's recording is ready: kept on its call's record, once; a repeat without a
+    readable length keeps the length known."""
+    changes = {"voicemail_sid": recording_sid}
+    if duration is not None:
+        changes["voicemail_duration"] = duration
     return (
         Call.objects.filter(call_sid=call_sid, organization_id=organization_id)
         .filter(Q(voicemail_sid="") | Q(voicemail_sid=recording_sid))
-        .update(voicemail_sid=recording_sid, voicemail_duration=duration)
+        .update(**changes)
     )
 
 
 def _progress(status: str, at: datetime, duration: int | None) -> dict:
     """The UPDATE of a record whose dialled leg reached ``status`` at ``at``."""
-    raise_status = Case(When(status__in=below(status), then=Value(status)), default=F("status"))
+    if status == CallStatus.IN_PROGRESS:
+        # Answered: ringing moves on to in-progress; a record already made final as
+        # unanswered (by the call's own end, come first) was answered after all.
+        raise_status = Case(
+            When(status__in=_OPEN, then=Value(status)),
+            When(status__in=UNANSWERED, then=Value(CallStatus.COMPLETED)),
+            default=F("status"),
+        )
+    else:
+        raise_status = Case(When(status__in=below(status), then=Value(status)), default=F("status"))
     changes = {"status": raise_status}
     answered_at = None
     if status == CallStatus.IN_PROGRESS:
@@ -152,18 +172,15 @@ def _progress(status: str, at: datetime, duration: int | None) -> dict:
     elif status == CallStatus.COMPLETED and duration:
         answered_at = at - timedelta(seconds=duration)
     if answered_at is not None:
-        # Only while the record is open: once missed, a later leg is not the member answering.
+        # Once completed, the first answer known stays: a leg to the forwarding number is not
+        # the member answering (it is left out before this).
         changes["answered_at"] = Case(
-            When(status__in=_OPEN, answered_at__isnull=True, then=Value(answered_at)),
+            When(status__in=_NOT_ANSWERED, answered_at__isnull=True, then=Value(answered_at)),
             default=F("answered_at"),
         )
     if status == CallStatus.COMPLETED and duration:
-        changes["duration"] = Case(
-            When(status__in=_OPEN, then=Greatest(F("duration"), Value(duration))),
-            When(status=CallStatus.COMPLETED, then=Greatest(F("duration"), Value(duration))),
-            default=F("duration"),
-        )
-    if RANK[status] == RANK[CallStatus.COMPLETED]:
+        changes["duration"] = Greatest(F("duration"), Value(duration))
+    if RANK[status] >= RANK[CallStatus.BUSY]:
         changes["ended_at"] = _later_end(at)
     return changes
 

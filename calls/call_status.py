@@ -27,19 +27,21 @@ class CallStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-# A status only ever moves to a higher rank: callbacks may come twice or out of order.
+# A status only ever moves to a higher rank: callbacks may come twice or out of order. An
+# answered end outranks an unanswered one: an answer reported late still counts, after the
+# call's own end made the record final as unanswered.
 RANK = {
     CallStatus.QUEUED: 0,
     CallStatus.INITIATED: 1,
     CallStatus.RINGING: 2,
     CallStatus.IN_PROGRESS: 3,
-    CallStatus.COMPLETED: 4,
     CallStatus.BUSY: 4,
     CallStatus.NO_ANSWER: 4,
     CallStatus.CANCELED: 4,
     CallStatus.FAILED: 4,
+    CallStatus.COMPLETED: 5,
 }
-FINAL = frozenset(status for status, rank in RANK.items() if rank == 4)
+FINAL = frozenset(status for status, rank in RANK.items() if rank >= 4)
 # A call to the member that ended without the member answering.
 UNANSWERED = frozenset(
     {CallStatus.BUSY, CallStatus.NO_ANSWER, CallStatus.CANCELED, CallStatus.FAILED}

@@ -120,6 +120,7 @@ class Organization(models.Model):
         "voicemail greeting",
         max_length=300,
         blank=True,
+        validators=[validators.validate_spoken_text],
         help_text='Spoken before the beep. Blank: "The person you called is not available. '
         'Please leave a message after the tone."',
     )

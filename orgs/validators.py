@@ -1,5 +1,6 @@
 """Validators for Twilio identifiers and secrets."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 
@@ -35,3 +36,14 @@ validate_e164 = RegexValidator(
     code="invalid_e164",
 )
 """For a host's own number field (``orgs.resolvers``): the form the token identity needs."""
+
+
+def validate_spoken_text(value: str) -> None:
+    """Text that TwiML's <Say> can carry: no control characters but tab and line breaks (XML
+    allows no others; a word processor's manual line break is one)."""
+    if any((ord(c) < 32 and c not in "\t\n\r") or 0xFFFE <= ord(c) <= 0xFFFF for c in value):
+        raise ValidationError(
+            "Remove the control characters (such as a pasted manual line break): they cannot "
+            "be spoken.",
+            code="control_characters",
+        )

@@ -98,7 +98,8 @@ class UserAdmin(DjangoUserAdmin):
     def get_search_results(self, request, queryset, search_term):
         """Numbers match however they are typed: "(416) 555-0100" finds +14165550100."""
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        digits = _DIGITS.sub("", search_term)
+        # A national form's trunk 0 ("020 7183 8750") is not in the stored E.164.
+        digits = _DIGITS.sub("", search_term).lstrip("0")
         if len(digits) >= 4:
             results |= queryset.filter(twilio_phone_number__contains=digits)
         return results, may_have_duplicates

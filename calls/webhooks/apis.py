@@ -12,6 +12,7 @@ import functools
 import logging
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
 from django.db import DatabaseError, transaction
@@ -47,6 +48,8 @@ _MISCONFIGURED = {"no_auth_token", "undecryptable_auth_token"}
 _CALL_SID = re.compile(r"\ACA[0-9a-f]{32}\Z")
 _RECORDING_SID = re.compile(r"\ARE[0-9a-f]{32}\Z")
 _SECONDS = re.compile(r"\A[0-9]{1,7}\Z")
+_LATEST_CALLBACK = timedelta(days=7)  # Twilio retries a callback for far less
+_CLOCK_SKEW = timedelta(minutes=1)
 
 WebhookView = Callable[[HttpRequest, WebhookOrganization], Route]
 CallbackView = Callable[[HttpRequest, WebhookOrganization], str]
@@ -232,12 +235,20 @@ def _event(request: HttpRequest):
 
 
 def _timestamp(value: str):
-    """Twilio's Timestamp (RFC 2822), or now for one that is missing or unreadable."""
+    """Twilio's Timestamp (RFC 2822), or now for one that is missing, unreadable or not
+    plausibly a moment of this call (a week back at most, a minute ahead)."""
+    now = timezone.now()
     try:
         at = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return timezone.now()
-    return at if at.tzinfo is not None else timezone.now()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return now
+    if at.tzinfo is None:
+        return now
+    try:
+        plausible = now - _LATEST_CALLBACK <= at <= now + _CLOCK_SKEW
+    except OverflowError:
+        return now
+    return at if plausible else now
 
 
 def _sid(request: HttpRequest, name: str) -> str:

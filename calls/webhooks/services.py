@@ -19,6 +19,7 @@ from orgs.voice import NumberHolder
 CLIENT_PREFIX = "client:"  # how Twilio names a softphone in From: client:<identity>
 # A + and digits, perhaps grouped as people write them; phonenumbers alone would also find a
 # number inside other text ("client:+1416...", "tel:+1416...") or spell out letters.
+_UNSPEAKABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _INTERNATIONAL = re.compile(r"\A\+[0-9][0-9 ().-]{0,30}\Z")
 # The kinds of number a softphone may dial. Personal, pager, UAN, shared-cost, voicemail-access
 # and unknown numbers are how toll fraud reaches premium rates without looking premium.
@@ -205,7 +206,7 @@ def unanswered_call_route(
     if organization.unanswered == "hangup":
         return Refusal.NOT_ANSWERED
     return Voicemail(
-        greeting=organization.voicemail_greeting or DEFAULT_GREETING,
+        greeting=_speakable(organization.voicemail_greeting) or DEFAULT_GREETING,
         max_seconds=organization.voicemail_max_seconds,
     )
 
@@ -295,6 +296,12 @@ def _destination(to: str, allowed: frozenset[str], *, allow_voip: bool) -> str |
     if phonenumbers.region_code_for_number(parsed) not in allowed:
         return Refusal.COUNTRY_NOT_ALLOWED
     return phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
+
+
+def _speakable(text: str) -> str:
+    """The text without characters XML cannot carry (the admin refuses them; this keeps a
+    greeting stored otherwise from breaking every unanswered call's TwiML)."""
+    return _UNSPEAKABLE.sub(" ", text).strip()
 
 
 def _e164(number: str) -> str | None:

@@ -3,6 +3,8 @@
 import django.core.validators
 from django.db import migrations, models
 
+import orgs.validators
+
 
 class Migration(migrations.Migration):
 
@@ -24,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organization',
             name='twilio_voicemail_greeting',
-            field=models.CharField(blank=True, help_text='Spoken before the beep. Blank: "The person you called is not available. Please leave a message after the tone."', max_length=300, verbose_name='voicemail greeting'),
+            field=models.CharField(blank=True, help_text='Spoken before the beep. Blank: "The person you called is not available. Please leave a message after the tone."', max_length=300, validators=[orgs.validators.validate_spoken_text], verbose_name='voicemail greeting'),
         ),
         migrations.AddField(
             model_name='organization',

@@ -104,6 +104,17 @@ def test_search_finds_a_number_however_it_is_typed(admin_client, term):
     assert not _shown(content, "+16135550199")
 
 
+@pytest.mark.parametrize("term", ["020 7183 8750", "+44 20 7183 8750", "(0)20-7183-8750"])
+def test_search_finds_a_number_in_its_national_form(admin_client, term):
+    CallFactory(other_party="+442071838750")
+    CallFactory(other_party="+14165550100")
+
+    content = admin_client.get(LIST_URL, {"q": term}).content.decode()
+
+    assert _shown(content, "+442071838750")
+    assert not _shown(content, "+14165550100")
+
+
 def test_nothing_can_be_added_changed_or_deleted(admin_client):
     call = CallFactory(other_party="+14165550100")
     change_url = reverse("admin:calls_call_change", args=[call.pk])

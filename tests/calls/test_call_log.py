@@ -78,7 +78,7 @@ def test_a_repeated_voice_request_keeps_one_record(twilio, incoming):
 
 def test_an_answered_call_records_answer_end_and_talk_time(twilio, incoming):
     leg = call_sid()
-    answered = timezone.now().replace(microsecond=0)
+    answered = timezone.now().replace(microsecond=0) - timedelta(minutes=5)
 
     twilio.status(leg, "ringing", parent=incoming)
     twilio.status(leg, "in-progress", parent=incoming, Timestamp=timestamp(answered))
@@ -96,7 +96,7 @@ EVENTS = [("initiated", None), ("ringing", None), ("in-progress", None), ("compl
 @pytest.mark.parametrize("order", list(itertools.permutations(range(4)))[::5])
 def test_events_in_any_order_and_twice_end_in_the_same_record(twilio, incoming, order):
     leg = call_sid()
-    start = timezone.now().replace(microsecond=0)
+    start = timezone.now().replace(microsecond=0) - timedelta(minutes=5)
     stamps = {"initiated": 0, "ringing": 1, "in-progress": 4, "completed": 65}
     for index in [*order, *order]:
         status, duration = EVENTS[index]
@@ -114,11 +114,59 @@ def test_a_status_never_moves_back(twilio, incoming):
     leg = call_sid()
     twilio.status(leg, "no-answer", parent=incoming)
 
+    twilio.status(leg, "initiated", parent=incoming)
     twilio.status(leg, "ringing", parent=incoming)
-    twilio.status(leg, "in-progress", parent=incoming)
 
     call = record(incoming)
     assert (call.status, call.answered_at, call.missed) == ("no-answer", None, True)
+
+
+@pytest.mark.parametrize("late", [["in-progress", "completed"], ["completed"], ["in-progress"]])
+def test_an_answer_reported_after_the_calls_own_end_still_counts(twilio, member, late):
+    """The call's own end comes first and makes the record final, as unanswered; the leg's
+    answer, reported after it, wins."""
+    sid, leg = call_sid(), call_sid()
+    twilio.dial(NUMBER, "+14165550188", sid)
+    twilio.status(leg, "ringing", parent=sid, To="+14165550188")
+    twilio.status(sid, "completed", CallDuration="65")
+    assert record(sid).status == "canceled"
+
+    for status in late:
+        extra = {"CallDuration": "60"} if status == "completed" else {}
+        twilio.status(leg, status, parent=sid, To="+14165550188", **extra)
+
+    call = record(sid)
+    assert call.status == "completed"
+    assert call.answered_at is not None
+    assert call.duration == (60 if "completed" in late else 0)
+
+
+def test_an_incoming_calls_answer_after_its_own_end_is_not_missed(twilio, incoming):
+    twilio.status(incoming, "completed", CallDuration="30")
+    assert record(incoming).missed
+
+    twilio.dial_ended(incoming, NUMBER, "completed", duration=25)
+
+    call = record(incoming)
+    assert (call.status, call.duration, call.missed) == ("completed", 25, False)
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "Fri, 31 Dec 9999 23:59:59 -1200",
+        "Mon, 01 Jan 0001 00:00:00 +1400",
+        "Mon, 01 Jan 1900 00:00:00 +0000",
+        "Sun, 01 Jan 2090 00:00:00 +0000",
+    ],
+)
+def test_an_implausible_timestamp_counts_as_now(twilio, incoming, stamp):
+    leg = call_sid()
+
+    response = twilio.status(leg, "completed", parent=incoming, CallDuration="5", Timestamp=stamp)
+
+    assert response.status_code == 204
+    assert abs(record(incoming).ended_at - timezone.now()) < timedelta(seconds=5)
 
 
 def test_an_unanswered_call_with_a_voicemail(twilio, incoming):
@@ -133,6 +181,24 @@ def test_an_unanswered_call_with_a_voicemail(twilio, incoming):
     assert (call.status, call.missed, call.duration) == ("no-answer", True, 0)
     assert (call.voicemail_sid, call.voicemail_duration) == (RECORDING, 9)
     assert call.ended_at is not None
+
+
+@pytest.mark.parametrize("duration", ["", "abc"])
+def test_a_repeat_without_a_readable_length_keeps_the_length(twilio, incoming, duration):
+    twilio.recording(incoming, RECORDING, duration=9)
+
+    twilio.post(
+        "/api/webhook/calls/twilio/recording",
+        {
+            "AccountSid": twilio.org.twilio_account_sid,
+            "CallSid": incoming,
+            "RecordingSid": RECORDING,
+            "RecordingStatus": "completed",
+            "RecordingDuration": duration,
+        },
+    )
+
+    assert record(incoming).voicemail_duration == 9
 
 
 def test_a_recording_callback_twice_or_with_another_recording_keeps_the_first(twilio, incoming):

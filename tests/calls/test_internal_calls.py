@@ -146,3 +146,29 @@ def test_a_colleagues_leg_event_costs_four_statements(twilio, org, caller, asser
             twilio.status(
                 leg, status, parent=parent, query="?leg=internal", To=f"client:{COLLEAGUE}"
             )
+
+
+def test_the_colleagues_record_starts_with_its_legs_earliest_event(twilio, org, caller):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.calls.calls_twilio import timestamp
+
+    UserFactory(organization=org, twilio_phone_number=COLLEAGUE)
+    parent, leg = call_sid(), call_sid()
+    twilio.dial(CALLER, COLLEAGUE, parent)
+    start = timezone.now().replace(microsecond=0) - timedelta(minutes=3)
+    events = [("completed", 70), ("in-progress", 5), ("ringing", 1), ("initiated", 0)]
+
+    for status, seconds in events:  # the reverse of the order they happened in
+        extra = {"CallDuration": "65"} if status == "completed" else {}
+        twilio.status(
+            leg, status, parent=parent, query="?leg=internal", To=f"client:{COLLEAGUE}",
+            Timestamp=timestamp(start + timedelta(seconds=seconds)), **extra,
+        )  # fmt: skip
+
+    received = Call.objects.get(call_sid=leg)
+    assert received.started_at == start
+    assert received.answered_at == start + timedelta(seconds=5)
+    assert (received.status, received.duration) == ("completed", 65)

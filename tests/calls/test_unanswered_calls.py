@@ -148,3 +148,23 @@ def test_the_new_webhooks_need_twilios_signature(client, org):
     assert_forbidden(post(client, DIAL_ENDED_PATH, params, signature=None))
     assert_forbidden(post(client, DIAL_ENDED_PATH, params, signature="forged"))
     assert_forbidden(post(client, VOICEMAIL_ENDED_PATH, params, signature="forged"))
+
+
+@pytest.mark.usefixtures("member")
+def test_a_greeting_with_control_characters_still_makes_valid_twiml(twilio, org):
+    from orgs.models import Organization
+
+    Organization.objects.filter(pk=org.pk).update(twilio_voicemail_greeting="Hi\x0bthere\x01")
+
+    assert_voicemail(twilio.dial_ended(call_sid(), NUMBER, "no-answer"), greeting="Hi there")
+
+
+def test_the_admin_refuses_a_greeting_that_cannot_be_spoken(org):
+    from django.core.exceptions import ValidationError
+
+    org.twilio_voicemail_greeting = "Line one\x0bline two"
+
+    with pytest.raises(ValidationError) as refused:
+        org.full_clean()
+
+    assert "twilio_voicemail_greeting" in refused.value.message_dict
