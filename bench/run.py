@@ -1,4 +1,6 @@
-"""``make bench``: this service against two baselines under the same load, on SQLite and PostgreSQL.
+"""``make bench``: this service against three baselines under the same load, on SQLite and
+PostgreSQL: Twilio's quickstart, the straightforward DRF endpoint, and the floor (the same work
+with no framework).
 
 Environment: ``BENCH_DB`` (``sqlite``, ``postgres`` or ``both``, the default), ``BENCH_SECONDS``
 per measurement (10), ``BENCH_ROUNDS`` (3), ``BENCH_USERS`` (100000), ``BENCH_ORGS`` (1000),
@@ -39,6 +41,7 @@ IMPLS = (
     Impl("service", "tether_relay.wsgi", "tether_relay.settings"),
     Impl("quickstart", "bench.quickstart:app", "tether_relay.settings"),
     Impl("plain_drf", "tether_relay.wsgi", "bench.plain_drf.settings"),
+    Impl("floor", "bench.floor:application", "tether_relay.settings"),
     Impl("service_small", "tether_relay.wsgi", "tether_relay.settings", database="small"),
 )
 
@@ -80,6 +83,8 @@ def count_queries(impl: Impl, url: str, tokens: Path, env: dict) -> dict:
     """SQL queries per request, measured in-process (the quickstart has no database)."""
     if impl.key == "quickstart":
         return {"queries_per_request": 0.0, "statuses": {"200": "no database"}}
+    if impl.key == "floor":  # one statement, written out in bench/floor.py
+        return {"queries_per_request": 1.0, "statuses": {"200": "by construction"}}
     env = {**env, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": impl.settings}
     done = python(["-m", "bench.queries", str(tokens)], env, capture_output=True, text=True)
     return report.last_json(done.stdout)
@@ -155,7 +160,9 @@ def bench_database(kind: str, env: dict, workdir: Path, load: Load, rounds: int)
         for size, url in urls.items():
             prepare(url, sizes[size], env, tokens[size])
         queries = {
-            impl.key: count_queries(impl, urls["full"], tokens["full"], env) for impl in IMPLS[:3]
+            impl.key: count_queries(impl, urls["full"], tokens["full"], env)
+            for impl in IMPLS
+            if impl.database == "full"
         }
         print(f"{kind}: queries per request {queries}", flush=True)
         stages = measure_stages(urls["full"], tokens["full"], env)

@@ -124,7 +124,10 @@ DATABASES = {
 }
 _conn_max_age = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_MAX_AGE"] = _conn_max_age
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# No SELECT 1 before each request's first query: on PostgreSQL, a kept connection that the
+# server closed is noticed by that query, which is run again on a new connection when it is a
+# read (tether_relay.postgresql); after any other error Django checks the connection anyway.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Every request gets an answer in bounded time, whatever the database does (README,
     # "Recovering from an outage"): the server cancels a statement past its timeout, and a

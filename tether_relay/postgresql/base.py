@@ -14,6 +14,10 @@ gunicorn killed its worker. Here:
   process and pause a wait, not every request; then one request probes the database, and the
   first round trip that succeeds closes the breaker. A failure that costs no wait (connection
   refused, a server shutting down) opens nothing: the next request may just try again.
+- a connection kept from an earlier request is not checked with a ``SELECT 1`` first (that
+  would double every request's round trips): if the server closed it meanwhile (a restart, a
+  failover, a proxy or a session timeout), its first statement fails at once, and when that
+  statement is a read outside a transaction it is run again, once, on a new connection.
 
 Use it as ``ENGINE = "tether_relay.postgresql"`` with ``OPTIONS["deadline"]`` in seconds (the
 host project's settings do, from ``DATABASE_STATEMENT_TIMEOUT_MS``).
@@ -22,7 +26,8 @@ host project's settings do, from ``DATABASE_STATEMENT_TIMEOUT_MS``).
 import time
 
 import psycopg
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
+from django.db.backends import utils
 from django.db.backends.postgresql import base
 from psycopg import errors
 
@@ -75,8 +80,54 @@ class _Driver:
         return getattr(psycopg, name)
 
 
+class _RetryFirstRead:
+    """A cursor whose first statement on a kept connection is retried once on a new one, when
+    that connection turns out closed and the statement is a read outside a transaction."""
+
+    def execute(self, sql, params=None):
+        db = self.db
+        if not db.kept:
+            return super().execute(sql, params)
+        db.kept = False  # only the first statement: later ones run on a proven connection
+        started = time.perf_counter()
+        try:
+            return super().execute(sql, params)
+        except (OperationalError, InterfaceError):
+            if not _retryable(db, sql, time.perf_counter() - started):
+                raise
+        db.close()
+        db.ensure_connection()  # the breaker and connect_timeout apply as to any connection
+        with db.wrap_database_errors:
+            self.cursor = db.create_cursor()
+        result = super().execute(sql, params)
+        db.errors_occurred = False  # the error was the old connection's
+        return result
+
+
+def _retryable(db, sql: str, elapsed: float) -> bool:
+    """A read, outside a transaction, that failed at once because its connection is gone."""
+    connection = db.connection
+    gone = connection is None or connection.closed or connection.broken
+    return (
+        gone
+        and elapsed < SLOW_FAILURE_SECONDS  # a wait means a frozen server: not asked again
+        and not db.in_atomic_block
+        and sql.lstrip()[:6].upper() == "SELECT"
+    )
+
+
+class RetryingCursorWrapper(_RetryFirstRead, utils.CursorWrapper):
+    pass
+
+
+class RetryingCursorDebugWrapper(_RetryFirstRead, utils.CursorDebugWrapper):
+    pass
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     Database = _Driver()
+    # Whether the open connection was kept from an earlier request and has not been used since.
+    kept = False
 
     def __init__(self, settings_dict, alias=None):
         super().__init__(settings_dict, alias)
@@ -104,6 +155,17 @@ class DatabaseWrapper(base.DatabaseWrapper):
         # Before the health check too: on a frozen server, that would wait out the deadline.
         self._refuse_while_open()
         return super()._cursor(name)
+
+    def close_if_unusable_or_obsolete(self):
+        # Run at each request's start and end: a connection that stays is a kept one.
+        super().close_if_unusable_or_obsolete()
+        self.kept = self.connection is not None
+
+    def make_cursor(self, cursor):
+        return RetryingCursorWrapper(cursor, self)
+
+    def make_debug_cursor(self, cursor):
+        return RetryingCursorDebugWrapper(cursor, self)
 
     def _refuse_while_open(self) -> None:
         if not self.breaker.allow():
