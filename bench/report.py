@@ -126,6 +126,7 @@ def _stage_rows(stages: dict) -> list[str]:
         added = "" if previous is None or key == "plain" else f"{stages[key] - previous:+.0f}"
         rows.append(f"| {label} | {stages[key]:.0f} | {added} |")
         previous = stages[key]
+    rows.append(f"| the floor: the same work, no framework | {stages['floor']:.0f} | |")
     rows.append(f"| Twilio quickstart (Flask), the whole app | {stages['quickstart']:.0f} | |")
     return [
         "| in-process, no network: stage | CPU µs per request | added |",

@@ -90,11 +90,12 @@ MIDDLEWARE = [
     # Inside CORS, so that its JSON answers carry the CORS headers too.
     "tether_relay.api_errors.ApiJsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, request.user and messages are the admin's; the JSON API under /api/ skips them.
+    "tether_relay.browser_only.BrowserSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "tether_relay.browser_only.BrowserAuthenticationMiddleware",
+    "tether_relay.browser_only.BrowserMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

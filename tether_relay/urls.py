@@ -15,6 +15,8 @@ from tether_relay.signin.views import (
 _READ = ["get", "head"]  # the schema and its page only answer reads
 
 urlpatterns = [
+    # First: the token endpoint is what is asked most, and Django tries patterns in order.
+    path("api/calls/", include("calls.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/login/", admin_login),  # the failure limits, then the admin's own view
@@ -22,7 +24,6 @@ urlpatterns = [
     path("api/auth/token", TokenObtainPairView.as_view(), name="token-obtain"),
     path("api/auth/token/refresh", TokenRefreshView.as_view(), name="token-refresh"),
     path("api/auth/logout", LogoutView.as_view(), name="logout"),
-    path("api/calls/", include("calls.urls")),
     path("api/webhook/calls/", include("calls.webhooks.urls")),
     path("api/schema/", SpectacularAPIView.as_view(http_method_names=_READ), name="schema"),
     path("softphone/", softphone.softphone, name="softphone"),

@@ -18,6 +18,7 @@ django.setup()
 
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 
+from bench import floor  # noqa: E402
 from bench.quickstart import app as quickstart  # noqa: E402
 from bench.stages import STAGES  # noqa: E402
 
@@ -66,6 +67,7 @@ def main() -> None:
     django_app = WSGIHandler()
     result = {key: cpu_per_request(django_app, path, tokens) for key, path in PATHS.items()}
     result["quickstart"] = cpu_per_request(quickstart.wsgi_app, "/api/calls/token/twilio", tokens)
+    result["floor"] = cpu_per_request(floor.application, "/api/calls/token/twilio", tokens)
     print(json.dumps(result))
 
 
