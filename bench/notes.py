@@ -14,11 +14,14 @@ NOTES = """\
 - *non-2xx* is wrk's count of responses with a status of 400 or more; every server also answered
   200 to a probe before it was measured. The throttle runs with a rate too high to trip.
 - SQL per request is counted in-process with `CaptureQueriesContext` over 200 requests through
-  the same WSGI stack. On PostgreSQL, Django's connection health check (`CONN_HEALTH_CHECKS`)
-  also sends one `SELECT 1` per request, outside the ORM, in both Django implementations.
+  the same WSGI stack; the floor's is its one statement. No health check adds a `SELECT 1`
+  (`CONN_HEALTH_CHECKS` is off: a kept connection the server closed is retried instead).
 - *small database* is this service over 100 users and 10 organizations instead of the full
   table: the per-request cost does not depend on the table's size (every lookup is by primary
   key; `tests/test_caller_query.py` checks the plan with EXPLAIN).
+- The floor (`bench/floor.py`) does the same work with no framework: PyJWT, one SQL statement
+  through the driver, a dict for the counts, MultiFernet, Twilio's `AccessToken`, a JSON line
+  on stderr.
 - The straightforward DRF endpoint (`bench/plain_drf/`) does the same job the plain way:
   SimpleJWT's stock `JWTAuthentication` (a user query), `request.user.organization` (a second
   query), DRF's `UserRateThrottle` on the same cache, a serializer, and the same audit line.

@@ -1,7 +1,10 @@
 """The token endpoint: GET /api/calls/token/twilio."""
 
 from django.core.exceptions import SuspiciousOperation
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -36,10 +39,13 @@ PLATFORM_PARAMETER = OpenApiParameter(
 )
 
 
-def _platform(request: Request) -> str | None:
-    """The one ``platform`` asked for, or None; anything else is UnknownPlatform."""
+def _platform(request) -> str | None:
+    """The one ``platform`` asked for, or None; anything else is UnknownPlatform.
+
+    ``request`` is DRF's or Django's: the query string is read the same way from either.
+    """
     try:
-        values = request.query_params.getlist("platform")
+        values = request.GET.getlist("platform")
     except SuspiciousOperation:  # more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
         raise MalformedQuery() from None
     if not values:
@@ -95,7 +101,7 @@ class TwilioVoiceTokenApi(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        minted = voice_token_mint(caller=request.user, platform=_platform(request))
+        minted = voice_token_mint(caller=request.user, platform=_platform(request._request))
         self.minted = minted
         return Response(twilio_token_data(minted))
 
@@ -115,3 +121,67 @@ class TwilioVoiceTokenApi(APIView):
             request=request, response=response, caller=self.caller, minted=self.minted
         )
         return response
+
+
+_drf_token_view = TwilioVoiceTokenApi.as_view()
+_JSON = JSONRenderer()
+
+
+@csrf_exempt
+def twilio_token(request: HttpRequest) -> HttpResponse:
+    """GET /api/calls/token/twilio: TwilioVoiceTokenApi, with its successful GET made directly.
+
+    A successful GET does what the APIView does, in the same order and with the same classes
+    (authentication, the permission, the throttle, minting, the 200 body, Allow,
+    Cache-Control, the audit line), without building DRF's request, negotiation and response
+    around them: on a token request those cost more than the work. Anything else, every other
+    method and every error on the way, is the APIView's own: an error is handled by its
+    exception handler and finalized by it, as if it had run from the start.
+    """
+    if request.method != "GET":
+        return _drf_token_view(request)
+    view = TwilioVoiceTokenApi(**_INIT)
+    view.setup(request)
+    view.headers = view.default_response_headers
+    try:
+        authenticated = VoiceCallerAuthentication().authenticate(request)
+        if authenticated is None:
+            raise NotAuthenticated()
+        view.caller = request.user = authenticated[0]
+        for throttle in view.get_throttles():
+            if not throttle.allow_request(request, view):
+                view.throttled(request, throttle.wait())
+        view.minted = voice_token_mint(caller=view.caller, platform=_platform(request))
+    except Exception as error:  # noqa: BLE001 - every error is the APIView's to answer
+        return _as_the_api_view(view, request, error)
+    data = twilio_token_data(view.minted)
+    response = HttpResponse(_JSON.render(data), content_type=_JSON.media_type)
+    response.data = data  # as DRF's Response carries it, for the audit line
+    for name, value in view.headers.items():
+        response[name] = value
+    response["Cache-Control"] = "no-store"
+    token_request_audit(request=request, response=response, caller=view.caller, minted=view.minted)
+    return response
+
+
+_INIT = {}  # TwilioVoiceTokenApi.as_view() passes none either
+# The OpenAPI generator documents a URL's APIView: this one's is TwilioVoiceTokenApi.
+twilio_token.cls = TwilioVoiceTokenApi
+twilio_token.initkwargs = _INIT
+
+
+def _as_the_api_view(view: TwilioVoiceTokenApi, request: HttpRequest, error: Exception):
+    """The APIView's answer to ``error``: its exception handler, then its finalize_response."""
+    drf_request = view.initialize_request(request)
+    view.request = drf_request
+    view.format_kwarg = view.get_format_suffix()
+    if view.caller is not None:
+        drf_request.user = view.caller
+    else:
+        # As DRF's own run would: authentication failed or found no credentials.
+        drf_request._not_authenticated()
+    drf_request.accepted_renderer, drf_request.accepted_media_type = (
+        view.perform_content_negotiation(drf_request)
+    )
+    response = view.handle_exception(error)
+    return view.finalize_response(drf_request, response)
