@@ -138,9 +138,9 @@ def twilio_token(request: HttpRequest) -> HttpResponse:
     method and every error on the way, is the APIView's own: an error is handled by its
     exception handler and finalized by it, as if it had run from the start.
     """
-    if request.method != "GET":
-        return _drf_token_view(request)
     view = TwilioVoiceTokenApi(**_INIT)
+    if request.method != "GET" or not _plain(view, request):
+        return _drf_token_view(request)
     view.setup(request)
     view.headers = view.default_response_headers
     try:
@@ -165,9 +165,19 @@ def twilio_token(request: HttpRequest) -> HttpResponse:
 
 
 _INIT = {}  # TwilioVoiceTokenApi.as_view() passes none either
-# The OpenAPI generator documents a URL's APIView: this one's is TwilioVoiceTokenApi.
-twilio_token.cls = TwilioVoiceTokenApi
-twilio_token.initkwargs = _INIT
+# What as_view() gives its view: the OpenAPI generator documents the URL's APIView, Django's
+# LoginRequiredMiddleware leaves it to its own authentication, tools name it by its class.
+twilio_token.cls = twilio_token.view_class = TwilioVoiceTokenApi
+twilio_token.initkwargs = twilio_token.view_initkwargs = _INIT
+twilio_token.login_required = False
+
+
+def _plain(view: TwilioVoiceTokenApi, request: HttpRequest) -> bool:
+    """Whether the direct path does all the APIView would: no API versioning configured, and no
+    test client's forced authentication."""
+    return view.versioning_class is None and not (
+        getattr(request, "_force_auth_user", None) or getattr(request, "_force_auth_token", None)
+    )
 
 
 def _as_the_api_view(view: TwilioVoiceTokenApi, request: HttpRequest, error: Exception):

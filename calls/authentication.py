@@ -3,9 +3,11 @@
 import jwt
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import AuthenticationFailed
-from rest_framework_simplejwt import settings as simplejwt
+from rest_framework_simplejwt import authentication as simplejwt_authentication
+from rest_framework_simplejwt import state as simplejwt_state
+from rest_framework_simplejwt import tokens as simplejwt_tokens
 from rest_framework_simplejwt.authentication import JWTAuthentication
-from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenBackendError
 from rest_framework_simplejwt.tokens import AccessToken
 
 from calls.conf import app_settings
@@ -47,7 +49,7 @@ class VoiceCallerAuthentication(JWTAuthentication):
     def get_user(self, validated_token) -> VoiceCaller:
         """The active caller named by the token's user claim."""
         try:
-            user_id = validated_token[simplejwt.api_settings.USER_ID_CLAIM]
+            user_id = validated_token[simplejwt_authentication.api_settings.USER_ID_CLAIM]
         except KeyError:
             raise InvalidToken(_("Token contained no recognizable user identification")) from None
         caller = app_settings.caller_resolver(user_id=user_id)
@@ -63,30 +65,38 @@ _SHARED_SECRET_ALGORITHMS = ("HS256", "HS384", "HS512")
 
 def _claims_if_valid(raw_token: bytes) -> dict | None:
     """The claims of a valid access token, or None: for a token that is not, or for settings
-    this shortcut does not cover, SimpleJWT decides."""
-    settings = simplejwt.api_settings  # rebound by SimpleJWT when SIMPLE_JWT changes
+    this shortcut does not cover, SimpleJWT decides.
+
+    Every value is read where SimpleJWT's own check reads it: the token backend that its token
+    classes use, and the settings its authentication and token modules hold, so that the two
+    can never disagree.
+    """
+    settings = simplejwt_authentication.api_settings
+    token_settings = simplejwt_tokens.api_settings
+    backend = simplejwt_state.token_backend
     if (
         list(settings.AUTH_TOKEN_CLASSES) != [AccessToken]
-        or settings.ALGORITHM not in _SHARED_SECRET_ALGORITHMS
-        or settings.JWK_URL
-        or settings.TOKEN_TYPE_CLAIM is None
+        or backend.algorithm not in _SHARED_SECRET_ALGORITHMS
+        or backend.jwks_client is not None
+        or token_settings.TOKEN_TYPE_CLAIM is None
     ):
         return None
-    leeway = settings.LEEWAY
     try:
         claims = jwt.decode(
             raw_token,
-            settings.SIGNING_KEY,
-            algorithms=[settings.ALGORITHM],
-            audience=settings.AUDIENCE,
-            issuer=settings.ISSUER,
-            leeway=leeway.total_seconds() if hasattr(leeway, "total_seconds") else leeway,
-            options={"verify_aud": settings.AUDIENCE is not None, "require": ["exp"]},
+            backend.signing_key,
+            algorithms=[backend.algorithm],
+            audience=backend.audience,
+            issuer=backend.issuer,
+            leeway=backend.get_leeway(),
+            options={"verify_aud": backend.audience is not None, "require": ["exp"]},
         )
-    except jwt.PyJWTError:
+    except (jwt.PyJWTError, TokenBackendError):
         return None
-    if settings.JTI_CLAIM is not None and settings.JTI_CLAIM not in claims:
+    if not isinstance(claims["exp"], int | float):
+        return None  # SimpleJWT's own check decides what such a token gets
+    if token_settings.JTI_CLAIM is not None and token_settings.JTI_CLAIM not in claims:
         return None
-    if claims.get(settings.TOKEN_TYPE_CLAIM) != AccessToken.token_type:
+    if claims.get(token_settings.TOKEN_TYPE_CLAIM) != AccessToken.token_type:
         return None
     return claims

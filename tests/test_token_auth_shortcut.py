@@ -69,6 +69,31 @@ def test_the_leeway_is_simplejwts(get_token, user):
     assert authentication._claims_if_valid(beyond.encode()) is None
 
 
+def _settings_seen_by_simplejwt(monkeypatch, **overrides):
+    """SimpleJWT's authentication and token modules, and its token backend, as they would be
+    with these SIMPLE_JWT settings from the start (SimpleJWT reads them once)."""
+    from django.conf import settings as django_settings
+    from rest_framework_simplejwt import authentication as simplejwt_authentication
+    from rest_framework_simplejwt import state
+    from rest_framework_simplejwt import tokens as simplejwt_tokens
+    from rest_framework_simplejwt.backends import TokenBackend
+    from rest_framework_simplejwt.settings import DEFAULTS, IMPORT_STRINGS, APISettings
+
+    chosen = APISettings({**django_settings.SIMPLE_JWT, **overrides}, DEFAULTS, IMPORT_STRINGS)
+    monkeypatch.setattr(simplejwt_authentication, "api_settings", chosen)
+    monkeypatch.setattr(simplejwt_tokens, "api_settings", chosen)
+    backend = TokenBackend(
+        chosen.ALGORITHM,
+        chosen.SIGNING_KEY,
+        chosen.VERIFYING_KEY,
+        chosen.AUDIENCE,
+        chosen.ISSUER,
+        chosen.JWK_URL,
+        chosen.LEEWAY,
+    )
+    monkeypatch.setattr(state, "token_backend", backend)
+
+
 @pytest.mark.parametrize(
     "overrides",
     [
@@ -78,8 +103,26 @@ def test_the_leeway_is_simplejwts(get_token, user):
         {"JWK_URL": "https://issuer.example/jwks"},
     ],
 )
-def test_other_settings_are_left_to_simplejwt(settings, user, overrides):
+def test_other_settings_are_left_to_simplejwt(monkeypatch, user, overrides):
     token = _signed(_claims(user))
-    settings.SIMPLE_JWT = {**settings.SIMPLE_JWT, **overrides}
+    _settings_seen_by_simplejwt(monkeypatch, **overrides)
 
     assert authentication._claims_if_valid(token.encode()) is None
+
+
+def test_the_signing_key_is_the_one_simplejwt_checks_with(monkeypatch, user):
+    new_key = "another-signing-key-of-at-least-32-characters"
+    signed_old, signed_new = _signed(_claims(user)), _signed(_claims(user), key=new_key)
+    _settings_seen_by_simplejwt(monkeypatch, SIGNING_KEY=new_key)
+
+    assert authentication._claims_if_valid(signed_old.encode()) is None
+    assert authentication._claims_if_valid(signed_new.encode()) is not None
+
+
+def test_a_string_expiry_is_left_to_simplejwt(user):
+    claims = _claims(user)
+
+    assert (
+        authentication._claims_if_valid(_signed({**claims, "exp": str(claims["exp"])}).encode())
+        is None
+    )

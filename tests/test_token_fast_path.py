@@ -84,3 +84,34 @@ def test_other_methods_are_the_api_views(api_client, user, method):
     expected = {"head": 200, "options": 200, "post": 405}[method]
     assert response.status_code == expected
     assert response["Cache-Control"] == "no-store"
+
+
+def test_the_view_is_marked_as_as_view_marks_an_api_view():
+    assert apis.twilio_token.cls is apis.twilio_token.view_class is apis.TwilioVoiceTokenApi
+    assert apis.twilio_token.login_required is False
+    assert apis.twilio_token.csrf_exempt is True
+
+
+def test_forced_authentication_of_a_test_client_is_the_api_views(api_client, user):
+    api_client.force_authenticate(user=None, token=None)
+    api_client.force_authenticate(user=_caller(user))
+
+    assert api_client.get(TOKEN_URL).status_code == HTTPStatus.OK
+
+
+def test_api_versioning_is_left_to_the_api_view(get_token, user, monkeypatch):
+    from rest_framework.versioning import QueryParameterVersioning
+
+    class OnlyVersionOne(QueryParameterVersioning):
+        allowed_versions = ["1"]
+
+    monkeypatch.setattr(apis.TwilioVoiceTokenApi, "versioning_class", OnlyVersionOne)
+
+    assert get_token(user, QUERY_STRING="version=2").status_code == HTTPStatus.NOT_FOUND
+    assert get_token(user, QUERY_STRING="version=1").status_code == HTTPStatus.OK
+
+
+def _caller(user):
+    from users.selectors import voice_caller_get
+
+    return voice_caller_get(user_id=user.pk)

@@ -1,7 +1,5 @@
 """Read helpers for users, including the default caller resolver of the calls app."""
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 
@@ -18,7 +16,6 @@ _COLUMNS = (
     *(f"organization__{name}" for name in CREDENTIAL_FIELDS),
 )
 _NUMBER_FIELD = User._meta.get_field("twilio_phone_number")
-_E164 = re.compile(r"\A\+[1-9][0-9]{1,14}\Z")
 # The caller query's SQL per (database alias, vendor), compiled by the ORM on first use.
 _compiled_sql: dict[tuple[str, str], str] = {}
 
@@ -88,8 +85,6 @@ def _e164(stored: str | None) -> str | None:
     """
     if not stored:
         return None
-    if _E164.match(stored):  # stored as E.164 (PHONENUMBER_DB_FORMAT): already what it reads as
-        return stored
     return _NUMBER_FIELD.from_db_value(stored, None, None).as_e164
 
 

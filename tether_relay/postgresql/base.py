@@ -112,6 +112,8 @@ def _retryable(db, sql: str, elapsed: float) -> bool:
         gone
         and elapsed < SLOW_FAILURE_SECONDS  # a wait means a frozen server: not asked again
         and not db.in_atomic_block
+        and db.get_autocommit()
+        and isinstance(sql, str)
         and sql.lstrip()[:6].upper() == "SELECT"
     )
 
