@@ -28,11 +28,6 @@ def member(org):
 
 
 @pytest.fixture
-def twilio(client, org) -> TwilioCalls:
-    return TwilioCalls(client, org)
-
-
-@pytest.fixture
 def incoming(twilio, member) -> str:
     """An incoming call that rang the member: its Call SID."""
     sid = call_sid()

@@ -4,7 +4,7 @@ import pytest
 
 from calls.models import Call
 from calls.webhooks.services import Refusal
-from tests.calls.calls_twilio import TwilioCalls, call_sid
+from tests.calls.calls_twilio import call_sid
 from tests.factories import OrganizationFactory, UserFactory
 from tests.webhooks import assert_dials_colleague, assert_dials_number, assert_refused
 
@@ -17,11 +17,6 @@ COLLEAGUE = "+14165550111"
 @pytest.fixture
 def caller(org):
     return UserFactory(organization=org, twilio_phone_number=CALLER)
-
-
-@pytest.fixture
-def twilio(client, org) -> TwilioCalls:
-    return TwilioCalls(client, org)
 
 
 @pytest.mark.usefixtures("caller")

@@ -3,7 +3,7 @@
 import pytest
 
 from calls.webhooks.services import DEFAULT_GREETING, Refusal
-from tests.calls.calls_twilio import TwilioCalls, call_sid
+from tests.calls.calls_twilio import call_sid
 from tests.factories import UserFactory
 from tests.webhooks import (
     RECORDING_PATH,
@@ -25,11 +25,6 @@ MOBILE = "+14165550199"
 @pytest.fixture
 def member(org):
     return UserFactory(organization=org, twilio_phone_number=NUMBER)
-
-
-@pytest.fixture
-def twilio(client, org) -> TwilioCalls:
-    return TwilioCalls(client, org)
 
 
 def assert_voicemail(response, *, greeting: str = DEFAULT_GREETING, max_seconds: int = 120):
