@@ -43,7 +43,10 @@ def _platform(request) -> str | None:
     """The one ``platform`` asked for, or None; anything else is UnknownPlatform.
 
     ``request`` is DRF's or Django's: the query string is read the same way from either.
+    Without a query string there is nothing to parse (most token requests have none).
     """
+    if not request.META.get("QUERY_STRING"):
+        return None
     try:
         values = request.GET.getlist("platform")
     except SuspiciousOperation:  # more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS

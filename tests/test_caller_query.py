@@ -102,3 +102,24 @@ def test_the_lookups_are_indexed(user):
             steps = [row[-1] for row in cursor.fetchall()]
             assert all("USING INTEGER PRIMARY KEY" in step for step in steps), steps
             assert len(steps) == 2
+
+
+def test_a_number_stored_in_national_form_follows_the_default_region(user, settings):
+    User.objects.filter(pk=user.pk).update(twilio_phone_number="4165550100")
+
+    settings.PHONENUMBER_DEFAULT_REGION = "CA"
+    in_canada = selectors.voice_caller_get(user_id=user.pk).phone_number
+    settings.PHONENUMBER_DEFAULT_REGION = "GB"
+    in_britain = selectors.voice_caller_get(user_id=user.pk).phone_number
+
+    assert in_canada == "+14165550100"
+    assert in_britain != in_canada
+
+
+def test_each_stored_number_is_parsed_once_per_process(user):
+    User.objects.filter(pk=user.pk).update(twilio_phone_number="+14165550111")
+    selectors.voice_caller_get(user_id=user.pk)
+    misses = selectors._e164_of.cache_info().misses
+
+    assert selectors.voice_caller_get(user_id=user.pk).phone_number == "+14165550111"
+    assert selectors._e164_of.cache_info().misses == misses

@@ -3,6 +3,7 @@
 Run with ``gunicorn -c tether_relay/gunicorn.conf.py tether_relay.wsgi`` (``make serve``).
 """
 
+import gc
 import os
 
 
@@ -30,3 +31,11 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 # Path without the query string, and no request headers: never the Authorization header.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
+
+
+def pre_fork(server, worker):
+    """Before each worker is forked from the master, which has loaded the app (preload_app):
+    the app's objects move to the collector's permanent generation, as Python's documentation
+    advises for a fork without exec. Workers' collections then never walk them (nor write to
+    their pages, which stay shared between workers instead of being copied into each)."""
+    gc.freeze()

@@ -129,6 +129,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = _conn_max_age
 # server closed is noticed by that query, which is run again on a new connection when it is a
 # read (tether_relay.postgresql); after any other error Django checks the connection anyway.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, with each statement's placeholders rewritten once, not on every
+    # execution (tether_relay.sqlite3).
+    DATABASES["default"]["ENGINE"] = "tether_relay.sqlite3"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Every request gets an answer in bounded time, whatever the database does (README,
     # "Recovering from an outage"): the server cancels a statement past its timeout, and a
@@ -154,6 +158,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=3),
             "options": " ".join(f"-c {name}={value}" for name, value in _server_settings.items()),
             "deadline": (_statement_timeout_ms + 1000) / 1000 if _statement_timeout_ms else None,
+            # The token endpoint's caller query is planned once per connection, not on every
+            # request. Off for a pooler that cannot carry prepared statements (PgBouncer in
+            # transaction mode before 1.21, or without max_prepared_statements).
+            "prepared_statements": env.bool("DATABASE_PREPARED_STATEMENTS", default=True),
             # A connection to a server that went away (a host crash, a path that drops
             # packets) is noticed by keepalives and the user timeout.
             "keepalives": 1,

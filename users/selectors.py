@@ -1,5 +1,8 @@
 """Read helpers for users, including the default caller resolver of the calls app."""
 
+from functools import lru_cache
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 
@@ -18,6 +21,8 @@ _COLUMNS = (
 _NUMBER_FIELD = User._meta.get_field("twilio_phone_number")
 # The caller query's SQL per (database alias, vendor), compiled by the ORM on first use.
 _compiled_sql: dict[tuple[str, str], str] = {}
+# Distinct stored numbers whose E.164 form each process keeps (a few MB at most).
+E164_CACHE_SIZE = 20_000
 
 
 def voice_caller_get(*, user_id) -> VoiceCaller | None:
@@ -31,7 +36,11 @@ def voice_caller_get(*, user_id) -> VoiceCaller | None:
     pk = _primary_key(user_id, alias)
     if pk is None:
         return None
-    with connections[alias].cursor() as cursor:
+    connection = connections[alias]
+    # A backend that offers it (tether_relay.postgresql) plans the statement once per
+    # connection: it runs on every token request.
+    open_cursor = getattr(connection, "prepared_cursor", connection.cursor)
+    with open_cursor() as cursor:
         cursor.execute(_caller_sql(alias), [pk])
         row = cursor.fetchone()
     return None if row is None else _caller_from_row(row)
@@ -85,6 +94,14 @@ def _e164(stored: str | None) -> str | None:
     """
     if not stored:
         return None
+    return _e164_of(stored, getattr(settings, "PHONENUMBER_DEFAULT_REGION", None))
+
+
+@lru_cache(maxsize=E164_CACHE_SIZE)
+def _e164_of(stored: str, default_region: str | None) -> str:
+    """The field's parse of a stored text, remembered: it depends on the text and the default
+    region alone (the key), and costs more than the caller query itself. Nothing about a user
+    is kept: a changed number is a new text, parsed on the very request that reads it."""
     return _NUMBER_FIELD.from_db_value(stored, None, None).as_e164
 
 

@@ -19,8 +19,14 @@ gunicorn killed its worker. Here:
   failover, a proxy or a session timeout), its first statement fails at once, and when that
   statement is a read outside a transaction it is run again, once, on a new connection.
 
-Use it as ``ENGINE = "tether_relay.postgresql"`` with ``OPTIONS["deadline"]`` in seconds (the
-host project's settings do, from ``DATABASE_STATEMENT_TIMEOUT_MS``).
+- ``prepared_cursor()`` gives a cursor whose statements are bound on the server and prepared
+  on the connection at their first use, so that a statement run on every request (the token
+  endpoint's caller query) is parsed and planned once per connection, not on every request.
+  Django's own cursors stay as they are (client-side binding, never prepared).
+
+Use it as ``ENGINE = "tether_relay.postgresql"`` with ``OPTIONS["deadline"]`` in seconds and
+``OPTIONS["prepared_statements"]`` (the host project's settings do, from
+``DATABASE_STATEMENT_TIMEOUT_MS`` and ``DATABASE_PREPARED_STATEMENTS``).
 """
 
 import time
@@ -36,6 +42,8 @@ from calls.breaker import Breaker, breaker_for
 # A failure that took this long cost a wait: worth not paying again for a while.
 SLOW_FAILURE_SECONDS = 1.0
 TRIPPED = "Database: answering 503"  # what a tripped breaker logs first
+# psycopg's own default: ``prepare_threshold`` is set only for prepared_cursor()'s sake.
+PREPARE_THRESHOLD = 5
 
 
 class DeadlineConnection(psycopg.Connection):
@@ -80,6 +88,14 @@ class _Driver:
         return getattr(psycopg, name)
 
 
+class PreparedCursor(base.ServerBindingCursor):
+    """Django's server-binding cursor, whose every statement is prepared on its connection at
+    first use (psycopg names it, keeps it, and executes it by name from then on)."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=prepare is not False, binary=binary)
+
+
 class _RetryFirstRead:
     """A cursor whose first statement on a kept connection is retried once on a new one, when
     that connection turns out closed and the statement is a read outside a transaction."""
@@ -95,10 +111,11 @@ class _RetryFirstRead:
         except (OperationalError, InterfaceError):
             if not _retryable(db, sql, time.perf_counter() - started):
                 raise
+        prepared = isinstance(self.cursor, PreparedCursor)
         db.close()
         db.ensure_connection()  # the breaker and connect_timeout apply as to any connection
         with db.wrap_database_errors:
-            self.cursor = db.create_cursor()
+            self.cursor = db.create_cursor(prepared=prepared)
         result = super().execute(sql, params)
         db.errors_occurred = False  # the error was the old connection's
         return result
@@ -130,6 +147,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     Database = _Driver()
     # Whether the open connection was kept from an earlier request and has not been used since.
     kept = False
+    _preparing = False  # while prepared_cursor() opens its cursor
 
     def __init__(self, settings_dict, alias=None):
         super().__init__(settings_dict, alias)
@@ -137,8 +155,39 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def get_connection_params(self):
         params = super().get_connection_params()
-        params.pop("deadline", None)  # not a libpq parameter
+        params.pop("deadline", None)  # not libpq parameters
+        if params.pop("prepared_statements", False) and params.get("prepare_threshold") is None:
+            # psycopg prepares nothing while the threshold is None, even when asked to. Django's
+            # own cursors bind on the client and never prepare, whatever the threshold.
+            params["prepare_threshold"] = PREPARE_THRESHOLD
         return params
+
+    def prepared_cursor(self):
+        """A cursor as ``cursor()`` gives (retried, logged and counted the same) whose
+        statements are bound on the server and prepared at their first use on each connection;
+        ``cursor()`` itself when ``OPTIONS["prepared_statements"]`` is off.
+
+        For statements run on every request, whose parameters PostgreSQL can type (plain
+        ``column = %s`` comparisons): psycopg sends each parameter with its type instead of
+        quoting it into the text.
+        """
+        if not self.settings_dict["OPTIONS"].get("prepared_statements"):
+            return self.cursor()
+        self._preparing = True
+        try:
+            return self.cursor()
+        finally:
+            self._preparing = False
+
+    def create_cursor(self, name=None, *, prepared=None):
+        if name or not (self._preparing if prepared is None else prepared):
+            return super().create_cursor(name)
+        cursor = PreparedCursor(self.connection)
+        # What Django's create_cursor() does for its own cursors.
+        tzloader = self.connection.adapters.get_loader(base.TIMESTAMPTZ_OID, base.Format.TEXT)
+        if self.timezone != tzloader.timezone:
+            base.register_tzloader(self.timezone, cursor)
+        return cursor
 
     def get_new_connection(self, conn_params):
         self._refuse_while_open()  # a no-op for the thread that probes
