@@ -3,10 +3,10 @@
 NOTES = """\
 ## How to read this
 
-- Every implementation runs under gunicorn with `tether_relay/gunicorn.conf.py` (sync workers,
-  `GUNICORN_WORKERS` unset: 2 per core) in production mode, on 127.0.0.1, and wrk runs on the
-  same 2 cores, so the load generator takes CPU from the servers: absolute numbers are lower
-  than on a dedicated machine. Other engineers' test runs shared the machine too.
+- Every implementation runs under gunicorn with `tether_relay/gunicorn.conf.py` in production
+  mode, with the same 2 sync workers (`BENCH_GUNICORN_WORKERS`), on 127.0.0.1, and wrk runs on
+  the same 2 cores, so the load generator takes CPU from the servers: absolute numbers are
+  lower than on a dedicated machine. Other engineers' test runs shared the machine too.
 - Rounds alternate the implementations (A B C D, A B C D, ...); ratios are taken within each
   round and the median is shown, so that drift in the machine's load cancels out. *spread* is
   the lowest and highest round, as a percentage of the median. The worker counts alternate the
@@ -27,7 +27,8 @@ NOTES = """\
   query), DRF's `UserRateThrottle` on the same cache, a serializer, and the same audit line.
 - The stage table times the endpoint in-process (`bench/stages/`), cut off after each stage,
   in CPU time of one process (best of 5 passes of 1,000 requests): steady where wrk's numbers
-  swing with the machine's other load. The gap to the quickstart is what the stack costs
-  before any of this service's own work: a DRF view returning a constant through the
-  project's middleware, and verifying the bearer token.
+  swing with the machine's other load. Every stage is served under `/api/`, so it gets the
+  middleware the API gets. The gap to the quickstart is what the stack costs before any of
+  this service's own work: a DRF view returning a constant through the project's middleware,
+  and verifying the bearer token.
 """

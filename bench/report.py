@@ -121,16 +121,27 @@ def _database_section(kind: str, result: dict) -> list[str]:
 
 
 def _stage_rows(stages: dict) -> list[str]:
+    cpu, counted = stages["cpu_us"], stages["kilo_instructions"]
     rows, previous = [], None
     for key, label in STAGES.items():
-        added = "" if previous is None or key == "plain" else f"{stages[key] - previous:+.0f}"
-        rows.append(f"| {label} | {stages[key]:.0f} | {added} |")
-        previous = stages[key]
-    rows.append(f"| the floor: the same work, no framework | {stages['floor']:.0f} | |")
-    rows.append(f"| Twilio quickstart (Flask), the whole app | {stages['quickstart']:.0f} | |")
+        if previous is None or key == "plain":
+            added = ("", "")
+        else:
+            added = (
+                f"{cpu[key] - cpu[previous]:+.0f}",
+                f"{counted[key] - counted[previous]:+,.0f}",
+            )
+        rows.append(f"| {label} | {cpu[key]:.0f} | {added[0]} | {counted[key]:,.0f} | {added[1]} |")
+        previous = key
+    for key, label in (
+        ("floor", "the floor: the same work, no framework"),
+        ("quickstart", "Twilio quickstart (Flask), the whole app"),
+    ):
+        rows.append(f"| {label} | {cpu[key]:.0f} | | {counted[key]:,.0f} | |")
     return [
-        "| in-process, no network: stage | CPU µs per request | added |",
-        "|---|---:|---:|",
+        "| in-process, no network: stage | CPU µs per request | added | thousand instructions "
+        "per request | added |",
+        "|---|---:|---:|---:|---:|",
         *rows,
     ]
 
@@ -146,7 +157,7 @@ def _header(load, rounds: int, rate: str) -> list[str]:
         f"- Load: wrk, {load.threads} threads, {load.connections} connections, "
         f"{load.seconds} s per measurement, {rounds} alternating rounds, bearer tokens of "
         "2,000 users sampled across the table",
-        f"- Server: gunicorn with `tether_relay/gunicorn.conf.py` ({_worker_model()}, 2 per core), "
+        f"- Server: gunicorn with `tether_relay/gunicorn.conf.py` ({_worker_model()}), "
         f"`DJANGO_DEBUG=false`, local-memory cache (per process, room for every counter), "
         f"`TOKEN_THROTTLE_RATE={rate}`",
         "",
@@ -185,5 +196,7 @@ def failures(results: dict) -> int:
 
 
 def _worker_model() -> str:
+    workers = int(os.environ.get("BENCH_GUNICORN_WORKERS", "2"))
     threads = int(os.environ.get("BENCH_GUNICORN_THREADS", "1"))
-    return "sync workers" if threads == 1 else f"gthread workers of {threads} threads"
+    kind = "sync workers" if threads == 1 else f"gthread workers of {threads} threads"
+    return f"{workers} {kind} for every implementation"

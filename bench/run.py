@@ -4,7 +4,8 @@ with no framework).
 
 Environment: ``BENCH_DB`` (``sqlite``, ``postgres`` or ``both``, the default), ``BENCH_SECONDS``
 per measurement (10), ``BENCH_ROUNDS`` (3), ``BENCH_USERS`` (100000), ``BENCH_ORGS`` (1000),
-``BENCH_GUNICORN_THREADS`` (1: sync workers; more: gthread workers with that many threads).
+``BENCH_GUNICORN_WORKERS`` (2, for every implementation), ``BENCH_GUNICORN_THREADS`` (1: sync
+workers; more: gthread workers with that many threads).
 Writes ``bench/RESULTS.md`` and prints the same tables.
 """
 
@@ -51,6 +52,8 @@ def production_env() -> dict:
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_"))}
     return {
         **keep,
+        # The same for every implementation: two workers for two cores shared with wrk.
+        "GUNICORN_WORKERS": os.environ.get("BENCH_GUNICORN_WORKERS", "2"),
         "GUNICORN_THREADS": os.environ.get("BENCH_GUNICORN_THREADS", "1"),
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
@@ -92,10 +95,15 @@ def count_queries(impl: Impl, url: str, tokens: Path, env: dict) -> dict:
 
 
 def measure_stages(url: str, tokens: Path, env: dict) -> dict:
-    """In-process CPU time per request, stage by stage (bench/stages)."""
+    """In-process CPU time and instructions per request, stage by stage (bench/stages)."""
     env = {**env, "DATABASE_URL": url}
-    done = python(["-m", "bench.stages.measure", str(tokens)], env, capture_output=True, text=True)
-    return report.last_json(done.stdout)
+    measure = ["-m", "bench.stages.measure"]
+    done = python([*measure, str(tokens)], env, capture_output=True, text=True)
+    counted = python([*measure, "--instructions", str(tokens)], env, capture_output=True, text=True)
+    return {
+        "cpu_us": report.last_json(done.stdout),
+        "kilo_instructions": report.last_json(counted.stdout),
+    }
 
 
 @contextlib.contextmanager

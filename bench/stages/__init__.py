@@ -1,6 +1,6 @@
 """Where a token request's time goes: the endpoint built up stage by stage, timed in-process."""
 
-# Each stage's path under /stage/ and what it adds, in order.
+# Each stage's path under /api/stage/ (the middleware the API gets) and what it adds, in order.
 STAGES = {
     "django": "Django view, constant JSON, the project's middleware",
     "drf": "DRF APIView, constant JSON",

@@ -45,11 +45,11 @@ class Minted(Throttled):
 
 
 urlpatterns = [
-    path("stage/django", django_view),
-    path("stage/drf", DrfView.as_view()),
-    path("stage/authenticated", Authenticated.as_view()),
-    path("stage/throttled", Throttled.as_view()),
-    path("stage/minted", Minted.as_view()),
-    path("stage/full/", include("calls.urls")),
-    path("stage/plain", PlainTwilioTokenView.as_view()),
+    path("api/stage/django", django_view),
+    path("api/stage/drf", DrfView.as_view()),
+    path("api/stage/authenticated", Authenticated.as_view()),
+    path("api/stage/throttled", Throttled.as_view()),
+    path("api/stage/minted", Minted.as_view()),
+    path("api/stage/full/", include("calls.urls")),
+    path("api/stage/plain", PlainTwilioTokenView.as_view()),
 ]
