@@ -1,5 +1,7 @@
 """The token endpoint: GET /api/calls/token/twilio."""
 
+import functools
+
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -145,9 +147,9 @@ def twilio_token(request: HttpRequest) -> HttpResponse:
     if request.method != "GET" or not _plain(view, request):
         return _drf_token_view(request)
     view.setup(request)
-    view.headers = view.default_response_headers
+    view.headers = dict(_DEFAULT_HEADERS)
     try:
-        authenticated = VoiceCallerAuthentication().authenticate(request)
+        authenticated = _authentication().authenticate(request)
         if authenticated is None:
             raise NotAuthenticated()
         view.caller = request.user = authenticated[0]
@@ -168,6 +170,26 @@ def twilio_token(request: HttpRequest) -> HttpResponse:
 
 
 _INIT = {}  # TwilioVoiceTokenApi.as_view() passes none either
+
+
+def _default_response_headers() -> dict:
+    """What APIView.dispatch() sets on every run (Allow), fixed by the class once set up (set-up
+    adds HEAD)."""
+    view = TwilioVoiceTokenApi(**_INIT)
+    view.setup(HttpRequest())
+    return view.default_response_headers
+
+
+_DEFAULT_HEADERS = _default_response_headers()
+
+
+@functools.cache
+def _authentication() -> VoiceCallerAuthentication:
+    """The authenticator the APIView makes on each request; it keeps nothing between requests,
+    and making it looks the user model up."""
+    return VoiceCallerAuthentication()
+
+
 # What as_view() gives its view: the OpenAPI generator documents the URL's APIView, Django's
 # LoginRequiredMiddleware leaves it to its own authentication, tools name it by its class.
 twilio_token.cls = twilio_token.view_class = TwilioVoiceTokenApi

@@ -3,6 +3,8 @@
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 from orgs.voice import TOKEN_TTL_DEFAULT, NumberHolder, VoiceCaller
@@ -12,12 +14,26 @@ DEFAULT_NUMBER_HOLDERS_RESOLVER = "users.selectors.number_holders_get"
 
 
 class CallsSettings:
-    """Each property reads its Django setting on every access, so overrides apply at once."""
+    """Each property reads its Django setting on first use, and again after any change to it
+    (``override_settings``, the test ``settings`` fixture: Django's ``setting_changed``), as
+    DRF's and SimpleJWT's settings do. Read on every access, a setting the host does not define
+    costs an exception inside Django's settings object, several on each token request.
+    """
 
     prefix = "CALLS_"
 
+    def __init__(self):
+        self._values: dict[str, object] = {}
+
     def _setting(self, name: str, default):
-        return getattr(settings, self.prefix + name, default)
+        try:
+            return self._values[name]
+        except KeyError:
+            value = self._values[name] = getattr(settings, self.prefix + name, default)
+            return value
+
+    def reload(self) -> None:
+        self._values.clear()
 
     @property
     def CALLER_RESOLVER(self) -> str:
@@ -85,3 +101,10 @@ def _import(path: str) -> Callable:
 
 
 app_settings = CallsSettings()
+
+
+@receiver(setting_changed)
+def _reload_app_settings(*, setting: str, **kwargs) -> None:
+    if setting.startswith(CallsSettings.prefix):
+        app_settings.reload()
+

@@ -2,9 +2,10 @@
 
 from functools import lru_cache
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
 from django.db import connections, router
+from django.dispatch import receiver
 
 from orgs.resolvers import number_holders_of
 from orgs.selectors import CREDENTIAL_FIELDS, twilio_credentials_from_row
@@ -94,15 +95,22 @@ def _e164(stored: str | None) -> str | None:
     """
     if not stored:
         return None
-    return _e164_of(stored, getattr(settings, "PHONENUMBER_DEFAULT_REGION", None))
+    return _e164_of(stored)
 
 
 @lru_cache(maxsize=E164_CACHE_SIZE)
-def _e164_of(stored: str, default_region: str | None) -> str:
-    """The field's parse of a stored text, remembered: it depends on the text and the default
-    region alone (the key), and costs more than the caller query itself. Nothing about a user
-    is kept: a changed number is a new text, parsed on the very request that reads it."""
+def _e164_of(stored: str) -> str:
+    """The field's parse of a stored text, remembered: it depends on the text alone (and the
+    default region, on whose change every parse is forgotten), and costs more than the caller
+    query itself. Nothing about a user is kept: a changed number is a new text, parsed on the
+    very request that reads it."""
     return _NUMBER_FIELD.from_db_value(stored, None, None).as_e164
+
+
+@receiver(setting_changed)
+def _forget_parsed_numbers(*, setting: str, **kwargs) -> None:
+    if setting.startswith("PHONENUMBER_"):
+        _e164_of.cache_clear()
 
 
 def number_holders_get(
