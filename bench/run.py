@@ -52,6 +52,9 @@ def production_env() -> dict:
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_"))}
     return {
         **keep,
+        # As the README's production settings have it for servers connected to PostgreSQL
+        # directly, as these are: the caller query prepared once per connection.
+        "DATABASE_PREPARED_STATEMENTS": "true",
         # The same for every implementation: two workers for two cores shared with wrk.
         "GUNICORN_WORKERS": os.environ.get("BENCH_GUNICORN_WORKERS", "2"),
         "GUNICORN_THREADS": os.environ.get("BENCH_GUNICORN_THREADS", "1"),

@@ -17,7 +17,9 @@ class CallsSettings:
     """Each property reads its Django setting on first use, and again after any change to it
     (``override_settings``, the test ``settings`` fixture: Django's ``setting_changed``), as
     DRF's and SimpleJWT's settings do. Read on every access, a setting the host does not define
-    costs an exception inside Django's settings object, several on each token request.
+    costs an exception inside Django's settings object, several on each token request. As with
+    DRF's, a value assigned to ``django.conf.settings`` directly, which sends no signal, is not
+    seen: change settings with ``override_settings``.
     """
 
     prefix = "CALLS_"
@@ -107,4 +109,3 @@ app_settings = CallsSettings()
 def _reload_app_settings(*, setting: str, **kwargs) -> None:
     if setting.startswith(CallsSettings.prefix):
         app_settings.reload()
-

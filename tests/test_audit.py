@@ -137,3 +137,16 @@ def test_every_line_has_its_own_request_id_even_for_the_same_token(get_token, us
     assert len(tokens) == 1  # one user, one second: the same claims, the same token
     assert len({e["token_sha256"] for e in entries}) == 1
     assert len({e["request_id"] for e in entries}) == 3
+
+
+def test_the_record_names_the_audit_function_as_logger_info_would(get_token, user, caplog):
+    caplog.set_level(logging.INFO, logger="calls.audit")
+
+    get_token(user)
+
+    (record,) = [r for r in caplog.records if r.name == "calls.audit"]
+    assert record.funcName == "token_request_audit"
+    assert record.pathname.endswith("calls/audit.py")
+    assert record.lineno > 0
+    assert record.args == ()
+    assert record.levelno == logging.INFO

@@ -18,6 +18,19 @@ postgresql_only = pytest.mark.skipif(
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite backend's")
 
 
+@pytest.fixture
+def prepared(transactional_db):
+    """The default connection with prepared statements on (as DATABASE_PREPARED_STATEMENTS=true
+    sets them), opened anew; committed rows, so that other connections can alter the tables."""
+    options = connection.settings_dict["OPTIONS"]
+    before = options.get("prepared_statements")
+    options["prepared_statements"] = True
+    connection.close()
+    yield
+    options["prepared_statements"] = before
+    connection.close()
+
+
 def _prepared_statements(cursor) -> list[str]:
     cursor.execute("SELECT statement FROM pg_prepared_statements")
     return [row[0] for row in cursor.fetchall()]
@@ -28,7 +41,18 @@ def _caller_statement(statements: list[str]) -> list[str]:
 
 
 @postgresql_only
-def test_the_caller_query_is_prepared_at_its_first_use_and_then_run_by_name(user):
+def test_prepared_statements_are_off_by_default(user):
+    from tether_relay import settings as host_settings
+
+    assert host_settings.DATABASES["default"]["OPTIONS"]["prepared_statements"] is False
+    selectors.voice_caller_get(user_id=user.pk)
+    selectors.voice_caller_get(user_id=user.pk)
+    with connection.cursor() as cursor:
+        assert _prepared_statements(cursor) == []
+
+
+@postgresql_only
+def test_the_caller_query_is_prepared_at_its_first_use_and_then_run_by_name(prepared, user):
     selectors.voice_caller_get(user_id=user.pk)
     with connection.cursor() as cursor:
         assert len(_caller_statement(_prepared_statements(cursor))) == 1
@@ -43,7 +67,7 @@ def test_the_caller_query_is_prepared_at_its_first_use_and_then_run_by_name(user
 
 
 @postgresql_only
-def test_django_cursors_prepare_nothing(user):
+def test_django_cursors_prepare_nothing(prepared, user):
     with connection.cursor() as cursor:
         for _ in range(10):  # twice psycopg's threshold
             cursor.execute("SELECT id FROM users_user WHERE id = %s", [user.pk])
@@ -51,10 +75,71 @@ def test_django_cursors_prepare_nothing(user):
 
 
 @postgresql_only
-def test_one_query_per_token_request_still(get_token, user, django_assert_num_queries):
+def test_one_query_per_token_request_still_logged_with_its_text(
+    prepared, get_token, user, django_assert_num_queries
+):
     get_token(user)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1) as captured:
         assert get_token(user).status_code == HTTPStatus.OK
+    (query,) = captured.captured_queries
+    assert "twilio_api_key_secret" in query["sql"]
+    assert str(user.pk) in query["sql"]
+
+
+@postgresql_only
+def test_a_column_that_changed_type_since_it_was_prepared_is_prepared_again(
+    prepared, user, django_db_blocker
+):
+    from tests.test_database_kept_connection import _wrapper
+
+    selectors.voice_caller_get(user_id=user.pk)
+    selectors.voice_caller_get(user_id=user.pk)
+    other = _wrapper("migrating")  # a migration run from elsewhere while this connection is open
+    column = "ALTER TABLE users_user ALTER COLUMN twilio_phone_number TYPE varchar({})"
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(column.format(160))
+
+        caller = selectors.voice_caller_get(user_id=user.pk)
+
+        assert caller.user_id == str(user.pk)
+        assert selectors.voice_caller_get(user_id=user.pk).user_id == str(user.pk)
+    finally:
+        connection.close()  # its plan holds a lock-free reference only, but start clean
+        with other.cursor() as cursor:
+            cursor.execute(column.format(_number_length()))
+        other.close()
+
+
+def _number_length() -> int:
+    from users.models import User
+
+    return User._meta.get_field("twilio_phone_number").max_length
+
+
+@postgresql_only
+def test_a_connection_created_receiver_gets_djangos_own_cursor(prepared, user):
+    from django.db.backends.signals import connection_created
+
+    kinds = []
+
+    def receiver(*, connection, **kwargs):
+        with connection.cursor() as cursor:
+            kinds.append(type(cursor.cursor))
+            cursor.execute("SET application_name = %s", ["tether-test"])
+
+    connection.close()
+    connection_created.connect(receiver)
+    try:
+        selectors.voice_caller_get(user_id=user.pk)
+    finally:
+        connection_created.disconnect(receiver)
+
+    assert kinds
+    assert not any(issubclass(kind, PreparedCursor) for kind in kinds)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW application_name")
+        assert cursor.fetchone() == ("tether-test",)
 
 
 @postgresql_only
@@ -82,7 +167,8 @@ def test_a_prepared_read_on_a_connection_the_server_closed_runs_again_prepared(
 ):
     from tests.test_database_kept_connection import _terminate, _wrapper
 
-    wrapper = _wrapper("kept_prepared")
+    options = {**connection.settings_dict["OPTIONS"], "prepared_statements": True}
+    wrapper = _wrapper("kept_prepared", OPTIONS=options)
     try:
         with django_db_blocker.unblock():
             with wrapper.prepared_cursor() as cursor:

@@ -158,10 +158,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=3),
             "options": " ".join(f"-c {name}={value}" for name, value in _server_settings.items()),
             "deadline": (_statement_timeout_ms + 1000) / 1000 if _statement_timeout_ms else None,
-            # The token endpoint's caller query is planned once per connection, not on every
-            # request. Off for a pooler that cannot carry prepared statements (PgBouncer in
-            # transaction mode before 1.21, or without max_prepared_statements).
-            "prepared_statements": env.bool("DATABASE_PREPARED_STATEMENTS", default=True),
+            # The token endpoint's caller query planned once per connection, not on every
+            # request: for app servers connected to PostgreSQL directly. Off by default: behind
+            # a pooler in transaction mode a prepared statement meets other server connections.
+            "prepared_statements": env.bool("DATABASE_PREPARED_STATEMENTS", default=False),
             # A connection to a server that went away (a host crash, a path that drops
             # packets) is noticed by keepalives and the user timeout.
             "keepalives": 1,

@@ -93,7 +93,31 @@ class PreparedCursor(base.ServerBindingCursor):
     first use (psycopg names it, keeps it, and executes it by name from then on)."""
 
     def execute(self, query, params=None, *, prepare=None, binary=None):
-        return super().execute(query, params, prepare=prepare is not False, binary=binary)
+        prepare = prepare is not False
+        try:
+            return super().execute(query, params, prepare=prepare, binary=binary)
+        except errors.FeatureNotSupported:
+            # "cached plan must not change result type": a column the statement returns changed
+            # type since it was prepared (a migration ran while this connection was open).
+            # Outside a transaction nothing is lost by forgetting every statement prepared on
+            # the connection (psycopg forgets its names on seeing DEALLOCATE ALL) and running
+            # this one again, prepared anew.
+            if not prepare or not self.connection.autocommit:
+                raise
+        super().execute("DEALLOCATE ALL", prepare=False)
+        return super().execute(query, params, prepare=prepare, binary=binary)
+
+
+class DatabaseOperations(base.DatabaseOperations):
+    def last_executed_query(self, cursor, sql, params):
+        if isinstance(cursor, PreparedCursor):
+            # Bound on the server, as under Django's server_side_binding: the text that
+            # connection.queries and the query log show is composed here.
+            try:
+                return self.compose_sql(sql, params)
+            except errors.DataError:
+                return None
+        return super().last_executed_query(cursor, sql, params)
 
 
 class _RetryFirstRead:
@@ -145,6 +169,7 @@ class RetryingCursorDebugWrapper(_RetryFirstRead, utils.CursorDebugWrapper):
 
 class DatabaseWrapper(base.DatabaseWrapper):
     Database = _Driver()
+    ops_class = DatabaseOperations
     # Whether the open connection was kept from an earlier request and has not been used since.
     kept = False
     _preparing = False  # while prepared_cursor() opens its cursor
@@ -178,6 +203,15 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return self.cursor()
         finally:
             self._preparing = False
+
+    def connect(self):
+        # A connection_created receiver's cursors are Django's own, even when prepared_cursor()
+        # is what opens the connection.
+        preparing, self._preparing = self._preparing, False
+        try:
+            super().connect()
+        finally:
+            self._preparing = preparing
 
     def create_cursor(self, name=None, *, prepared=None):
         if name or not (self._preparing if prepared is None else prepared):
