@@ -12,7 +12,9 @@ def _int(name: str, default: int) -> int:
 
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:2212")
-workers = _int("GUNICORN_WORKERS", (os.cpu_count() or 1) * 2)
+# One sync worker per core serves the most (the requests are CPU-bound; README, Scaling), and
+# at least 2, so that a request waiting out a database deadline never stops the whole server.
+workers = _int("GUNICORN_WORKERS", max(2, os.cpu_count() or 1))
 threads = _int("GUNICORN_THREADS", 1)
 worker_class = "gthread" if threads > 1 else "sync"
 # A request that takes longer than this is killed; token requests take milliseconds.
