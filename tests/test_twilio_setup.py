@@ -234,7 +234,12 @@ def test_a_refused_auth_token_stops_at_the_first_step(new_org, twilio):
 
 @pytest.mark.parametrize(
     ("base", "debug", "reason"),
-    [("", False, "is not set"), ("http://relay.example.com", False, "is not HTTPS")],
+    [
+        ("", False, "is not set"),
+        ("http://relay.example.com", False, "is not HTTPS"),
+        ("https://relay.example.com?x=1", True, "without white space, a query or a fragment"),
+        (" https://relay.example.com", True, "without white space, a query or a fragment"),
+    ],
 )
 def test_no_usable_public_url_refuses_before_any_request(
     new_org, twilio, settings, base, debug, reason
@@ -299,3 +304,12 @@ def test_a_key_created_before_a_later_failure_is_kept(new_org, twilio):
     new_org.refresh_from_db()
     account = twilio.accounts[new_org.twilio_account_sid]
     assert account.keys[new_org.twilio_api_key_sid] == new_org.twilio_api_key_secret.reveal()
+
+
+def test_a_scheme_in_capitals_is_still_https(new_org, twilio, settings):
+    settings.TWILIO_WEBHOOK_BASE_URL = "HTTPS://relay.example.com"
+    settings.DEBUG = False
+
+    report = set_up(organization=new_org, apply=False, http_client=twilio)
+
+    assert not report.failed

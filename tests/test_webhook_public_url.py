@@ -75,7 +75,12 @@ def test_no_base_url_passes():
 
 @pytest.mark.parametrize(
     "base_url",
-    ["https://relay.example.com", "https://relay.example.com/voice/", "http://127.0.0.1:8000"],
+    [
+        "https://relay.example.com",
+        "https://relay.example.com/voice/",
+        "http://127.0.0.1:8000",
+        "HTTPS://relay.example.com",
+    ],
 )
 def test_a_public_base_url_passes(settings, base_url):
     settings.TWILIO_WEBHOOK_BASE_URL = base_url
@@ -91,6 +96,12 @@ def test_a_public_base_url_passes(settings, base_url):
         "ftp://relay.example.com",
         "https://relay.example.com/?x=1",
         "https://relay.example.com/#top",
+        "https://relay.example.com?x=1",
+        "https://relay.example.com?",
+        " https://relay.example.com",
+        "https://relay.example.com/voice path",
+        "https://[relay.example.com",
+        "https://:443",
     ],
 )
 def test_a_base_url_twilio_could_not_have_called_is_an_error(settings, base_url):

@@ -1,11 +1,10 @@
 """System checks of the voice webhooks: signature checks are never off in production."""
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 
 from calls.webhooks.conf import webhook_settings
+from calls.webhooks.public import base_url_malformed
 
 
 def check_webhook_validation(app_configs=None, **kwargs) -> list[CheckMessage]:
@@ -33,15 +32,11 @@ def check_webhook_validation(app_configs=None, **kwargs) -> list[CheckMessage]:
 def check_webhook_base_url(app_configs=None, **kwargs) -> list[CheckMessage]:
     """TWILIO_WEBHOOK_BASE_URL, when set, is an absolute http(s) URL with nothing after the path."""
     base = webhook_settings.BASE_URL
-    if not base:
-        return []
-    parts = urlsplit(base)
-    if parts.scheme in {"http", "https"} and parts.netloc and not (parts.query or parts.fragment):
+    if not base or not (malformed := base_url_malformed(base)):
         return []
     return [
         Error(
-            f"TWILIO_WEBHOOK_BASE_URL {base!r} is not an absolute http(s) URL without a query "
-            "or fragment.",
+            malformed,
             hint="Set it to the scheme and host Twilio calls, plus any path prefix the proxy "
             "strips, for example https://relay.example.com.",
             id="calls_webhooks.E002",
