@@ -277,12 +277,14 @@ class _Setup:
         planned = f"its incoming-call webhook {routing} will become {self.urls.inbound} (POST)."
         if not self.apply:
             return SetupStep(subject, UPDATE, planned, planned)
+        # A TwiML App or a SIP trunk on the number would take its calls whatever its URL says.
+        detach = {"voice_application_sid": ""}
+        if getattr(found, "trunk_sid", None):
+            detach["trunk_sid"] = ""
         answer = self._ask(
             "number update",
             lambda: self.account.incoming_phone_numbers(found.sid).update(
-                voice_url=self.urls.inbound,
-                voice_method=VOICE_METHOD,
-                voice_application_sid="",  # a TwiML App on the number would override the URL
+                voice_url=self.urls.inbound, voice_method=VOICE_METHOD, **detach
             ),
         )
         if not answer.ok:
@@ -347,7 +349,9 @@ def number_routing(number) -> str:
         return f"(the TwiML App {sid})"
     if sid := getattr(number, "trunk_sid", None):
         return f"(the SIP trunk {sid})"
-    return number.voice_url or "(none)"
+    if not number.voice_url:
+        return "(none)"
+    return f"{number.voice_url} ({(number.voice_method or 'POST').upper()})"
 
 
 def _failed(subject: str, why: str) -> SetupStep:

@@ -111,13 +111,7 @@ def push_credentials(found: dict[str, tuple[str, Answer]]) -> CredentialCheck | 
             )
         elif not answer.ok:
             problems.append(f"{label}: {unexpected('Push credentials', answer).message}")
-        elif kind and (
-            answer.resource.type,
-            answer.resource.sandbox if kind == "apn" else None,
-        ) != (
-            kind,
-            sandbox,
-        ):
+        elif kind and (answer.resource.type, _sandbox(answer.resource)) != (kind, sandbox):
             have = _kind(answer.resource)
             problems.append(
                 f"{label}: {sid} is {have}, but this platform needs "
@@ -133,7 +127,8 @@ def push_credentials(found: dict[str, tuple[str, Answer]]) -> CredentialCheck | 
 
 
 def _sandbox(credential) -> str | None:
-    """Twilio's ``sandbox`` (a string) for an APNs credential; None for any other kind."""
+    """Twilio's ``sandbox`` for an APNs credential, as "true" or "false" (Twilio documents the
+    strings "True" and "False"; a JSON boolean reads the same); None for any other kind."""
     return str(credential.sandbox).lower() if credential.type == "apn" else None
 
 

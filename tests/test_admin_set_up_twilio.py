@@ -161,7 +161,10 @@ def test_from_an_account_sid_and_auth_token_to_tokens_and_a_clean_verify(
         follow=True,
     )
 
-    assert "its incoming-call webhook https://demo.twilio.com/welcome/voice/ will become" in plan
+    assert (
+        "its incoming-call webhook https://demo.twilio.com/welcome/voice/ (POST) will become"
+        in plan
+    )
     assert next(iter(done.context["messages"])).level == constants.SUCCESS
     (message,) = verified.context["messages"]
     assert message.level == constants.SUCCESS, message.message

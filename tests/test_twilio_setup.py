@@ -313,3 +313,30 @@ def test_a_scheme_in_capitals_is_still_https(new_org, twilio, settings):
     report = set_up(organization=new_org, apply=False, http_client=twilio)
 
     assert not report.failed
+
+
+def test_a_number_on_a_sip_trunk_is_taken_off_it_and_a_second_run_changes_nothing(new_org, twilio):
+    account = twilio.accounts[new_org.twilio_account_sid]
+    (number_sid,) = account.numbers
+    account.numbers[number_sid].update(voice_url=INBOUND, trunk_sid="TK" + "5" * 32)
+
+    plan = set_up(organization=new_org, apply=False, http_client=twilio)
+    first = set_up(organization=new_org, apply=True, http_client=twilio)
+    second = set_up(organization=new_org, apply=True, http_client=twilio)
+
+    assert "(the SIP trunk TK555" in plan.summary()
+    assert ("Number +14165550101", UPDATE) in _changes(first)
+    assert account.numbers[number_sid]["trunk_sid"] is None
+    assert second.changes == ()
+
+
+def test_a_number_with_the_right_url_but_get_is_set_to_post(new_org, twilio):
+    account = twilio.accounts[new_org.twilio_account_sid]
+    (number_sid,) = account.numbers
+    account.numbers[number_sid].update(voice_url=INBOUND, voice_method="GET")
+
+    plan = set_up(organization=new_org, apply=False, http_client=twilio)
+    set_up(organization=new_org, apply=True, http_client=twilio)
+
+    assert f"webhook {INBOUND} (GET) will become {INBOUND} (POST)" in plan.summary()
+    assert account.numbers[number_sid]["voice_method"] == "POST"

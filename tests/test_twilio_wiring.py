@@ -110,7 +110,7 @@ def test_a_number_outside_the_account_is_named(org, fake, account):
 def test_a_push_credential_of_the_wrong_kind_is_named(org, fake, account):
     org.twilio_push_credential_sid_ios = "CR" + "1" * 32
     org.twilio_push_credential_sid_android = "CR" + "2" * 32
-    account.push_credentials["CR" + "1" * 32] = {"type": "apn", "sandbox": "true"}
+    account.push_credentials["CR" + "1" * 32] = {"type": "apn", "sandbox": "True"}
 
     failures = _failures(org, fake)
 
@@ -120,6 +120,49 @@ def test_a_push_credential_of_the_wrong_kind_is_named(org, fake, account):
         "is APNs sandbox, but this platform needs APNs production" in failures["Push credentials"]
     )
     assert "Android: Twilio found no push credential CR222" in failures["Push credentials"]
+
+
+@pytest.mark.parametrize("production", ["False", "false", False])
+@pytest.mark.parametrize("sandbox", ["True", "true", True])
+def test_push_credentials_of_the_right_kind_pass_however_twilio_spells_sandbox(
+    org, fake, account, production, sandbox
+):
+    """Twilio documents ``sandbox`` as the strings "True" and "False"."""
+    org.twilio_push_credential_sid_ios = "CR" + "1" * 32
+    org.twilio_push_credential_sid_ios_sandbox = "CR" + "2" * 32
+    org.twilio_push_credential_sid_android = "CR" + "3" * 32
+    account.push_credentials.update(
+        {
+            "CR" + "1" * 32: {"type": "apn", "sandbox": production},
+            "CR" + "2" * 32: {"type": "apn", "sandbox": sandbox},
+            "CR" + "3" * 32: {"type": "fcm", "sandbox": "False"},
+        }
+    )
+
+    report = twilio_credentials_verify(organization=org, http_client=fake)
+
+    assert report.passed, report.summary()
+    assert "Push credentials" in [check.name for check in report.checks]
+
+
+def test_a_number_whose_webhook_method_is_get_is_named_with_its_method(org, fake, account, member):
+    (number,) = account.numbers.values()
+    number["voice_method"] = "GET"
+
+    failures = _failures(org, fake)
+
+    assert failures["Numbers"].startswith(
+        f"+14165550111: incoming calls go to {INBOUND_URL} (GET), not to {INBOUND_URL} (POST)"
+    )
+
+
+def test_a_number_on_a_sip_trunk_is_not_wired(org, fake, account, member):
+    (number,) = account.numbers.values()
+    number["trunk_sid"] = "TK" + "5" * 32
+
+    failures = _failures(org, fake)
+
+    assert failures["Numbers"].startswith("+14165550111: incoming calls go to (the SIP trunk TK555")
 
 
 def test_without_the_public_url_the_wiring_is_reported_unchecked(org, fake, account, settings):

@@ -32,11 +32,12 @@ _NEW_APPLICATION = {
     "status_callback_method": "POST",
 }
 # The kind of push credential each Organization field needs: Conversations' type and sandbox.
+# Twilio's documented bodies give ``sandbox`` as the strings "True" and "False".
 _PUSH_KINDS = {
-    "twilio_push_credential_sid_ios": ("apn", "false"),
-    "twilio_push_credential_sid_ios_sandbox": ("apn", "true"),
-    "twilio_push_credential_sid_android": ("fcm", "false"),
-    "twilio_push_credential_sid": ("apn", "false"),
+    "twilio_push_credential_sid_ios": ("apn", "False"),
+    "twilio_push_credential_sid_ios_sandbox": ("apn", "True"),
+    "twilio_push_credential_sid_android": ("fcm", "False"),
+    "twilio_push_credential_sid": ("apn", "False"),
 }
 
 
@@ -208,8 +209,9 @@ class FakeTwilio(HttpClient):
             return _error(HTTPStatus.NOT_FOUND)
         if method == "POST":
             changes = _snake(data)
-            if changes.get("voice_application_sid") == "":  # Twilio clears it
-                changes["voice_application_sid"] = None
+            for cleared in ("voice_application_sid", "trunk_sid"):
+                if changes.get(cleared) == "":  # Twilio clears it
+                    changes[cleared] = None
             account.numbers[sid].update(changes)
         return _ok({"sid": sid, "account_sid": account.sid, **account.numbers[sid]})
 
