@@ -20,6 +20,7 @@ TIMEOUT_SECONDS = 4
 ADMIN_BUDGET_SECONDS = 4
 NO_ANSWER = 0
 OUT_OF_TIME = -1  # the status of a request not sent: the caller's time budget was spent
+UNREADABLE = -2  # Twilio answered, but not with the JSON its API documents
 # Twilio serves each Region through its own edge, and API credentials work only in their Region.
 _EDGES = {"us1": "ashburn", "ie1": "dublin", "au1": "sydney"}
 
@@ -69,6 +70,26 @@ class Answer:
         return self.status == HTTPStatus.NOT_FOUND
 
 
+def trouble(answer: Answer) -> str:
+    """In plain words, an answer that is neither a resource nor about the credentials."""
+    if answer.status == NO_ANSWER:
+        return "Twilio did not answer (network error or timeout)"
+    if answer.status == UNREADABLE:
+        return "Twilio's answer could not be read (it was not JSON)"
+    if answer.status == HTTPStatus.TOO_MANY_REQUESTS:
+        return "Twilio answered 429, too many requests"
+    if answer.status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+        return f"Twilio answered with HTTP error {answer.status}, a fault on its side"
+    return f"Twilio answered with HTTP error {answer.status}"
+
+
+def transient(answer: Answer) -> bool:
+    """Whether asking again later may well succeed: no answer, or Twilio's own fault."""
+    return answer.status in (NO_ANSWER, UNREADABLE, HTTPStatus.TOO_MANY_REQUESTS) or (
+        answer.status >= HTTPStatus.INTERNAL_SERVER_ERROR
+    )
+
+
 def deadline_after(budget: float | None) -> float | None:
     """The ``time.monotonic()`` after which no request may start, for a budget in seconds."""
     return None if budget is None else time.monotonic() + budget
@@ -92,6 +113,14 @@ def ask(
             organization_id,
         )
         return Answer(error.status)
+    except ValueError as error:  # a body that is not JSON (json's error is a ValueError)
+        logger.warning(
+            "Unreadable answer from Twilio to the %s request for organization %s (%s).",
+            what,
+            organization_id,
+            type(error).__name__,
+        )
+        return Answer(UNREADABLE)
     except Exception as error:  # noqa: BLE001 - an injected client may raise anything
         # Only the type is logged: the text of an HTTP library's error may quote the request,
         # and the request carries credentials.

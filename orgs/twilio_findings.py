@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from orgs.twilio_api import NO_ANSWER, OUT_OF_TIME, Answer
+from orgs.twilio_api import OUT_OF_TIME, Answer, transient, trouble
 from orgs.voice import MissingCredentials
 
 _LABELS = {
@@ -54,19 +54,20 @@ def unexpected(name: str, answer: Answer) -> CredentialCheck:
         return CredentialCheck(
             name, False, "Not checked: this page's time with Twilio was up. Verify fewer at once."
         )
-    if answer.status == NO_ANSWER:
-        return CredentialCheck(name, False, "Twilio did not answer (network error or timeout).")
-    return CredentialCheck(name, False, f"Twilio answered with HTTP error {answer.status}.")
+    later = " Try again later." if transient(answer) else ""
+    return CredentialCheck(name, False, f"{trouble(answer)}.{later}")
 
 
 def key_refused(answer: Answer) -> CredentialCheck:
     if not answer.refused:
-        return unexpected("API key", answer)
+        return unexpected("Twilio", answer)
     return CredentialCheck(
         "API key",
         False,
         "Twilio refused the API key SID and secret for this account. The secret may be wrong, "
-        "the key deleted or made in another account or Twilio Region, or the account closed.",
+        "the key deleted or made in another account or Twilio Region, or the account closed. "
+        "For a new key: tick *Remove the stored API key secret* on the organization's page, "
+        "save, and run *Set up Twilio voice*; for another Region, correct the Twilio Region.",
     )
 
 
@@ -77,7 +78,12 @@ def api_key(answer: Answer, sid: str) -> CredentialCheck:
         # Only Main keys may read /Keys; a Standard key was already accepted for this account.
         return CredentialCheck("API key", True, "Twilio accepts the API key for this account.")
     if answer.not_found:
-        return CredentialCheck("API key", False, f"Twilio found no API key {sid} in this account.")
+        return CredentialCheck(
+            "API key",
+            False,
+            f"Twilio found no API key {sid} in this account. Run *Set up Twilio voice*: it "
+            "creates a new one.",
+        )
     return unexpected("API key", answer)
 
 
@@ -109,7 +115,10 @@ def twiml_app(answer: Answer, sid: str) -> CredentialCheck:
         return CredentialCheck("TwiML App", True, "The TwiML App exists in this account.")
     if answer.not_found:
         return CredentialCheck(
-            "TwiML App", False, f"Twilio found no TwiML App {sid} in this account."
+            "TwiML App",
+            False,
+            f"Twilio found no TwiML App {sid} in this account. Run *Set up Twilio voice*: it "
+            "creates a new one.",
         )
     return unexpected("TwiML App", answer)
 

@@ -19,7 +19,7 @@ from orgs.conf import app_settings
 from orgs.crypto import SecretDecryptionError
 from orgs.models import Organization
 from orgs.resolvers import member_numbers_get
-from orgs.twilio_api import NO_ANSWER, OUT_OF_TIME, Answer, ask, rest_client
+from orgs.twilio_api import OUT_OF_TIME, Answer, ask, rest_client, transient, trouble
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +141,8 @@ class _Setup:
         # First, whether Twilio takes the Auth Token here (and in this Region) at all.
         found = self._ask("account", self.account.fetch)
         if not found.ok:
-            return [_failed("Auth Token", _why(found))]
+            about_the_token = found.refused or found.not_found
+            return [_failed("Auth Token" if about_the_token else "Twilio", _why(found))]
         steps = []
         for step in (self._api_key, self._twiml_app):
             steps.append(step())
@@ -177,10 +178,21 @@ class _Setup:
     @sensitive_variables()
     def _api_key(self) -> SetupStep:
         org = self.organization
-        if org.twilio_api_key_sid and org.twilio_api_key_secret:
-            kept = f"{org.twilio_api_key_sid} is stored; kept."
-            return SetupStep("API key", KEEP, kept, kept)
         planned = "a new Standard API key will be created and stored (its secret encrypted)."
+        if org.twilio_api_key_sid and org.twilio_api_key_secret:
+            # Whether Twilio still has the key (the Auth Token may read any key of the account);
+            # its secret only Twilio knows, and Verify tries it.
+            found = self._ask("API key", self.account.keys(org.twilio_api_key_sid).fetch)
+            if found.ok:
+                kept = f"{org.twilio_api_key_sid} is stored and Twilio has it; kept."
+                return SetupStep("API key", KEEP, kept, kept)
+            if not found.not_found:
+                return _failed("API key", _why(found))
+            planned = (
+                f"{org.twilio_api_key_sid} is stored but no longer in this Twilio account (deleted "
+                "in the Console?): a new Standard API key will be created and stored in its place "
+                "(its secret encrypted)."
+            )
         if not self.apply:
             return SetupStep("API key", CREATE, planned, planned)
         made = self._ask(
@@ -364,14 +376,10 @@ def _why(answer: Answer) -> str:
             "stopped here: this page's time with Twilio is up. Run it again, or run "
             "`manage.py set_up_twilio_voice` for an organization with many numbers."
         )
-    if answer.status == NO_ANSWER:
-        return (
-            "Twilio did not answer (network error or timeout); nothing after this was done. "
-            "Try later."
-        )
     if answer.refused:
         return (
             "Twilio refused the Account SID and Auth Token (wrong, replaced in the Console, or "
             "from another Twilio Region); nothing after this was done."
         )
-    return f"Twilio answered with HTTP error {answer.status}; nothing after this was done."
+    later = " Try again later." if transient(answer) else ""
+    return f"{trouble(answer)}; nothing after this was done.{later}"

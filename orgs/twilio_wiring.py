@@ -16,6 +16,7 @@ from orgs.twilio_setup import (
 )
 
 SET_UP = "Run *Set up Twilio voice*"
+CONSOLE_CREDENTIALS = "Twilio Console: Account > Keys & Credentials > Credentials"
 
 # Each stored push credential, and the kind of Twilio credential its platform needs: its
 # ``type`` and, for APNs, whether it is for Apple's sandbox.
@@ -107,7 +108,8 @@ def push_credentials(found: dict[str, tuple[str, Answer]]) -> CredentialCheck | 
         label, kind, sandbox = PUSH_KINDS[field]
         if answer.not_found:
             problems.append(
-                f"{label}: Twilio found no push credential {sid} in this account and Region."
+                f"{label}: Twilio found no push credential {sid} in this account and Region. "
+                f"Store the SID of one of its credentials ({CONSOLE_CREDENTIALS})."
             )
         elif not answer.ok:
             problems.append(f"{label}: {unexpected('Push credentials', answer).message}")
@@ -116,8 +118,7 @@ def push_credentials(found: dict[str, tuple[str, Answer]]) -> CredentialCheck | 
             problems.append(
                 f"{label}: {sid} is {have}, but this platform needs "
                 f"{_KIND_NAMES[(kind, sandbox)]}: incoming calls are never pushed to the app. "
-                "Store the right credential (Twilio Console: Account > Keys & Credentials > "
-                "Credentials)."
+                f"Store the right credential ({CONSOLE_CREDENTIALS})."
             )
     if problems:
         return CredentialCheck("Push credentials", False, " ".join(problems))

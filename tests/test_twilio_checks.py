@@ -92,7 +92,8 @@ def test_an_unknown_api_key(org, fake):
 
     assert not _results(report)["API key"]
     assert _message(report, "API key") == (
-        f"Twilio found no API key {org.twilio_api_key_sid} in this account."
+        f"Twilio found no API key {org.twilio_api_key_sid} in this account. Run *Set up Twilio "
+        "voice*: it creates a new one."
     )
     assert [check.name for check in report.failures] == ["API key"]
 
@@ -104,7 +105,8 @@ def test_a_missing_twiml_app(org, fake):
 
     assert [check.name for check in report.failures] == ["TwiML App"]
     assert _message(report, "TwiML App") == (
-        f"Twilio found no TwiML App {org.twilio_twiml_app_sid} in this account."
+        f"Twilio found no TwiML App {org.twilio_twiml_app_sid} in this account. Run *Set up "
+        "Twilio voice*: it creates a new one."
     )
 
 
@@ -168,15 +170,38 @@ def test_a_later_network_error_fails_only_its_check(org, fake):
     report = _verify(org, fake)
 
     assert [check.name for check in report.failures] == ["API key"]
-    assert _message(report, "API key") == "Twilio did not answer (network error or timeout)."
+    assert _message(report, "API key") == (
+        "Twilio did not answer (network error or timeout). Try again later."
+    )
 
 
-def test_a_server_error_is_reported_with_its_status(org, fake):
-    fake.fail("/Applications/", 503)
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        (503, "Twilio answered with HTTP error 503, a fault on its side. Try again later."),
+        (429, "Twilio answered 429, too many requests. Try again later."),
+        (400, "Twilio answered with HTTP error 400."),
+    ],
+)
+def test_an_error_on_the_first_request_is_twilios_not_the_keys(org, fake, status, said):
+    fake.fail("/Applications/", status)
 
     report = _verify(org, fake)
 
-    assert _message(report, "API key") == "Twilio answered with HTTP error 503."
+    assert [check.name for check in report.failures] == ["Twilio"]
+    assert _message(report, "Twilio") == said
+
+
+def test_an_answer_that_is_not_json_is_said_to_be_unreadable(org, fake, caplog):
+    fake.fail("/Keys/", "not json")
+
+    report = _verify(org, fake)
+
+    assert [check.name for check in report.failures] == ["API key"]
+    assert _message(report, "API key") == (
+        "Twilio's answer could not be read (it was not JSON). Try again later."
+    )
+    assert "Unreadable answer from Twilio to the API key request" in caplog.text
 
 
 def test_an_undecryptable_secret_is_reported_and_not_sent(org, fake, settings):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from orgs.twilio_checks import twilio_credentials_verify
 from orgs.twilio_setup import CREATE, FAIL, KEEP, MISSING, UPDATE, TwilioSetupRefused
 from orgs.twilio_setup import twilio_voice_set_up as set_up
 from tests import twilio_fake
@@ -106,7 +107,12 @@ def test_a_second_run_changes_nothing_and_says_so(new_org, twilio):
     again = set_up(organization=new_org, apply=True, http_client=twilio)
 
     assert [change for _, change in _changes(again)] == [KEEP, KEEP, KEEP, MISSING]
-    assert all(sent.method == "GET" for sent in twilio.sent)
+    assert [(sent.method, _resource(sent.url)) for sent in twilio.sent] == [
+        ("GET", ".json"),
+        ("GET", f"/Keys/{new_org.twilio_api_key_sid}.json"),
+        ("GET", f"/Applications/{new_org.twilio_twiml_app_sid}.json"),
+        ("GET", "/IncomingPhoneNumbers.json"),
+    ]
     assert "already set up; nothing changed" in again.summary()
     assert f"its status callback {STATUS} (POST)." in again.summary()
 
@@ -263,7 +269,7 @@ def test_an_organization_without_an_auth_token_is_refused(twilio):
 def test_a_spent_time_budget_stops_before_the_next_request(new_org, twilio):
     report = set_up(organization=new_org, apply=True, http_client=twilio, deadline=0.0)
 
-    assert _changes(report) == [("Auth Token", FAIL)]
+    assert _changes(report) == [("Twilio", FAIL)]
     assert "this page's time with Twilio is up" in report.summary()
     assert "manage.py set_up_twilio_voice" in report.summary()
     assert twilio.sent == []
@@ -340,3 +346,53 @@ def test_a_number_with_the_right_url_but_get_is_set_to_post(new_org, twilio):
 
     assert f"webhook {INBOUND} (GET) will become {INBOUND} (POST)" in plan.summary()
     assert account.numbers[number_sid]["voice_method"] == "POST"
+
+
+def test_a_stored_key_twilio_no_longer_has_is_replaced_and_verify_then_passes(new_org, twilio):
+    set_up(organization=new_org, apply=True, http_client=twilio)
+    account = twilio.accounts[new_org.twilio_account_sid]
+    deleted = new_org.twilio_api_key_sid
+    del account.keys[deleted]
+
+    plan = set_up(organization=new_org, apply=False, http_client=twilio)
+    done = set_up(organization=new_org, apply=True, http_client=twilio)
+    again = set_up(organization=new_org, apply=True, http_client=twilio)
+
+    assert ("API key", CREATE) in _changes(plan)
+    assert f"{deleted} is stored but no longer in this Twilio account" in plan.summary()
+    assert ("API key", CREATE) in _changes(done)
+    assert new_org.twilio_api_key_sid not in (deleted, "")
+    assert list(account.keys) == [new_org.twilio_api_key_sid]
+    assert again.changes == ()
+    verified = twilio_credentials_verify(organization=new_org, http_client=twilio)
+    # Only the member's number that is not in the account (new_org's second member) is left.
+    assert [check.name for check in verified.failures] == ["Numbers"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        (
+            503,
+            "Twilio answered with HTTP error 503, a fault on its side; nothing after this was "
+            "done. Try again later.",
+        ),
+        (
+            429,
+            "Twilio answered 429, too many requests; nothing after this was done. Try again later.",
+        ),
+        (
+            "<html>",
+            "Twilio's answer could not be read (it was not JSON); nothing after this was "
+            "done. Try again later.",
+        ),
+    ],
+)
+def test_twilio_failing_at_the_first_request_is_not_blamed_on_the_auth_token(
+    new_org, twilio, answer, said
+):
+    twilio.fail(r"/Accounts/AC\w+\.json", answer)
+
+    report = set_up(organization=new_org, apply=True, http_client=twilio)
+
+    assert report.lines() == [f"Twilio: {said}"]

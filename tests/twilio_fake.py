@@ -104,7 +104,7 @@ class FakeTwilio(HttpClient):
 
     accounts: dict[str, Account] = field(default_factory=dict)
     sent: list[Sent] = field(default_factory=list)
-    failures: list[tuple[str, int | BaseException]] = field(default_factory=list)
+    failures: list[tuple[str, int | str | BaseException]] = field(default_factory=list)
 
     def __post_init__(self):
         super().__init__(logger=logging.getLogger(__name__), is_async=False)
@@ -138,7 +138,9 @@ class FakeTwilio(HttpClient):
         account.application_settings.clear()
         return account
 
-    def fail(self, url_pattern: str, answer: int | BaseException) -> None:
+    def fail(self, url_pattern: str, answer: int | str | BaseException) -> None:
+        """Matching URLs answer this error status, raise this exception, or answer 200 with
+        this body."""
         self.failures.append((url_pattern, answer))
 
     def request(self, method, uri, params=None, data=None, headers=None, auth=None, **kwargs):
@@ -149,6 +151,8 @@ class FakeTwilio(HttpClient):
             if re.search(pattern, uri):
                 if isinstance(answer, BaseException):
                     raise answer
+                if isinstance(answer, str):
+                    return Response(HTTPStatus.OK, answer)
                 return _error(answer)
         return self._answer(method, urlsplit(uri).path, auth, params or {}, data or {})
 
