@@ -70,6 +70,27 @@ class Answer:
         return self.status == HTTPStatus.NOT_FOUND
 
 
+def ask_pages(
+    first_page: Callable[[], Any],
+    *,
+    what: str,
+    organization_id: object,
+    deadline: float | None = None,
+) -> Answer:
+    """Every record of a list, one request per page, each asked as ``ask`` asks: the answer's
+    resource is the list of records, or the answer is the first page's that failed (so no
+    page starts after ``deadline``)."""
+    records = []
+    answer = ask(first_page, what=what, organization_id=organization_id, deadline=deadline)
+    while answer.ok:
+        page = answer.resource
+        records.extend(page)
+        if not page.next_page_url:
+            return Answer(HTTPStatus.OK, records)
+        answer = ask(page.next_page, what=what, organization_id=organization_id, deadline=deadline)
+    return answer
+
+
 def trouble(answer: Answer) -> str:
     """In plain words, an answer that is neither a resource nor about the credentials."""
     if answer.status == NO_ANSWER:

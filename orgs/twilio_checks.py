@@ -15,8 +15,9 @@ from orgs.fields import SealedSecret
 from orgs.models import Organization
 from orgs.resolvers import member_numbers_get
 from orgs.selectors import twilio_credentials_of
-from orgs.twilio_api import NO_ANSWER, Answer, ask, rest_client
+from orgs.twilio_api import NO_ANSWER, Answer, ask, ask_pages, rest_client
 from orgs.twilio_findings import CredentialCheck
+from orgs.twilio_setup import NUMBERS_PAGE
 from orgs.voice import TwilioCredentials
 
 __all__ = ["CredentialCheck", "VerificationReport", "twilio_credentials_verify"]
@@ -129,8 +130,11 @@ class _Checker:
             if numbers:
                 # One listing of the account's numbers (a request per thousand), however many
                 # members there are.
-                listed = self._ask(
-                    "number list", lambda: account.incoming_phone_numbers.list(page_size=1000)
+                listed = ask_pages(
+                    lambda: account.incoming_phone_numbers.page(page_size=NUMBERS_PAGE),
+                    what="number list",
+                    organization_id=self.organization.pk,
+                    deadline=self.deadline,
                 )
             checks.append(wiring.numbers(numbers, listed if numbers else None, urls))
         stored = {

@@ -19,7 +19,15 @@ from orgs.conf import app_settings
 from orgs.crypto import SecretDecryptionError
 from orgs.models import Organization
 from orgs.resolvers import member_numbers_get
-from orgs.twilio_api import OUT_OF_TIME, Answer, ask, rest_client, transient, trouble
+from orgs.twilio_api import (
+    OUT_OF_TIME,
+    Answer,
+    ask,
+    ask_pages,
+    rest_client,
+    transient,
+    trouble,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -260,8 +268,11 @@ class _Setup:
         if not numbers:
             none = "no active member holds a number yet; run this again once they do."
             return [SetupStep("Numbers", LEAVE, none, none)]
-        listed = self._ask(
-            "number list", lambda: self.account.incoming_phone_numbers.list(page_size=NUMBERS_PAGE)
+        listed = ask_pages(
+            lambda: self.account.incoming_phone_numbers.page(page_size=NUMBERS_PAGE),
+            what="number list",
+            organization_id=self.organization.pk,
+            deadline=self.deadline,
         )
         if not listed.ok:
             return [_failed("Numbers", _why(listed))]

@@ -396,3 +396,31 @@ def test_twilio_failing_at_the_first_request_is_not_blamed_on_the_auth_token(
     report = set_up(organization=new_org, apply=True, http_client=twilio)
 
     assert report.lines() == [f"Twilio: {said}"]
+
+
+def test_set_up_finds_members_numbers_on_every_page_and_stops_at_the_deadline(
+    new_org, twilio, monkeypatch
+):
+    account = twilio.accounts[new_org.twilio_account_sid]
+    for n in range(4):
+        account.number(f"+1212555000{n}")
+    account.number("+14165550102", voice_url="https://elsewhere.example/")  # on the 3rd page
+    twilio.max_page_size = 2
+
+    plan = set_up(organization=new_org, apply=False, http_client=twilio)
+
+    assert _changes(plan)[-2:] == [
+        ("Number +14165550101", UPDATE),
+        ("Number +14165550102", UPDATE),
+    ]
+    twilio.sent.clear()
+    twilio.seconds_per_request = 1.0
+    monkeypatch.setattr("orgs.twilio_api.time.monotonic", lambda: twilio.clock)
+    # A plan for an organization with neither key nor app asks for the account, then the
+    # numbers' pages: at 0 s, 1 s, 2 s; the third page would start at 3 s.
+    stopped = set_up(organization=new_org, apply=False, http_client=twilio, deadline=2.5)
+
+    assert _changes(stopped)[-1] == ("Numbers", FAIL)
+    assert "this page's time with Twilio is up" in stopped.summary()
+    assert [_resource(s.url).split("?")[0] for s in twilio.sent][-1] == "/IncomingPhoneNumbers.json"
+    assert len(twilio.sent) == 3

@@ -218,3 +218,34 @@ def test_verify_sends_nothing_after_its_deadline_and_says_so(org, fake, account)
     assert fake.sent == []
     assert not report.passed
     assert "this page's time with Twilio was up" in report.summary()
+
+
+def _numbers_on_pages(org, account, fake, members: int) -> None:
+    """``members`` members, each with a number of the account, listed two to a page."""
+    fake.max_page_size = 2
+    for n in range(members):
+        number = f"+1416555070{n}"
+        UserFactory(organization=org, twilio_phone_number=number)
+        account.number(number)
+
+
+def test_numbers_on_later_pages_of_twilios_list_are_found(org, fake, account):
+    _numbers_on_pages(org, account, fake, members=5)  # and the member's own: 3 pages
+
+    report = twilio_credentials_verify(organization=org, http_client=fake)
+
+    assert report.passed, report.summary()
+    assert len([s for s in fake.sent if "IncomingPhoneNumbers" in s.url]) == 3
+
+
+def test_no_page_of_the_number_list_starts_after_the_deadline(org, fake, account, monkeypatch):
+    _numbers_on_pages(org, account, fake, members=5)
+    fake.seconds_per_request = 1.0
+    monkeypatch.setattr("orgs.twilio_api.time.monotonic", lambda: fake.clock)
+    # The credentials' four requests and the first page of numbers start within the 5 s.
+    report = twilio_credentials_verify(organization=org, http_client=fake, deadline=5.0)
+
+    assert len([s for s in fake.sent if "IncomingPhoneNumbers" in s.url]) == 1
+    assert {check.name: check.message for check in report.failures} == {
+        "Numbers": "Not checked: this page's time with Twilio was up. Verify fewer at once."
+    }

@@ -6,7 +6,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from twilio.http import HttpClient
 from twilio.http.response import Response
@@ -105,6 +105,11 @@ class FakeTwilio(HttpClient):
     accounts: dict[str, Account] = field(default_factory=dict)
     sent: list[Sent] = field(default_factory=list)
     failures: list[tuple[str, int | str | BaseException]] = field(default_factory=list)
+    # Twilio pages lists by PageSize, at most 1000; lower, to page with a few numbers.
+    max_page_size: int = 1000
+    # Seconds each request takes on ``clock``, for tests that patch time.monotonic with it.
+    clock: float = 0.0
+    seconds_per_request: float = 0.0
 
     def __post_init__(self):
         super().__init__(logger=logging.getLogger(__name__), is_async=False)
@@ -147,6 +152,9 @@ class FakeTwilio(HttpClient):
         self.sent.append(
             Sent(method, uri, auth, dict(data) if data else None, dict(params) if params else None)
         )
+        self.clock += self.seconds_per_request
+        # A next page's URL carries its parameters in its query string.
+        params = {**dict(parse_qsl(urlsplit(uri).query)), **(params or {})}
         for pattern, answer in self.failures:
             if re.search(pattern, uri):
                 if isinstance(answer, BaseException):
@@ -154,7 +162,7 @@ class FakeTwilio(HttpClient):
                 if isinstance(answer, str):
                     return Response(HTTPStatus.OK, answer)
                 return _error(answer)
-        return self._answer(method, urlsplit(uri).path, auth, params or {}, data or {})
+        return self._answer(method, urlsplit(uri).path, auth, params, data or {})
 
     def _answer(self, method: str, path: str, auth, params: dict, data: dict) -> Response:
         if credential := _CREDENTIAL_PATH.match(path):
@@ -208,7 +216,7 @@ class FakeTwilio(HttpClient):
                 for number_sid, number in account.numbers.items()
                 if wanted in number["phone_number"]
             ]
-            return _ok({"incoming_phone_numbers": found, "next_page_uri": None})
+            return self._page(account, found, params)
         if sid not in account.numbers:
             return _error(HTTPStatus.NOT_FOUND)
         if method == "POST":
@@ -218,6 +226,27 @@ class FakeTwilio(HttpClient):
                     changes[cleared] = None
             account.numbers[sid].update(changes)
         return _ok({"sid": sid, "account_sid": account.sid, **account.numbers[sid]})
+
+    def _page(self, account: Account, found: list[dict], params: dict) -> Response:
+        """One page of the numbers list, shaped as Twilio's 2010 API pages it."""
+        size = min(int(params.get("PageSize", 50)), self.max_page_size)
+        page = int(params.get("Page", 0))
+        uri = f"/2010-04-01/Accounts/{account.sid}/IncomingPhoneNumbers.json"
+        more = len(found) > (page + 1) * size
+        next_uri = f"{uri}?{urlencode({'PageSize': size, 'Page': page + 1})}" if more else None
+        return _ok(
+            {
+                "incoming_phone_numbers": found[page * size : (page + 1) * size],
+                "page": page,
+                "page_size": size,
+                "start": page * size,
+                "end": min(len(found), (page + 1) * size) - 1,
+                "uri": f"{uri}?{urlencode({'PageSize': size, 'Page': page})}",
+                "first_page_uri": f"{uri}?{urlencode({'PageSize': size, 'Page': 0})}",
+                "next_page_uri": next_uri,
+                "previous_page_uri": None,
+            }
+        )
 
 
 def _snake(data: dict) -> dict:
