@@ -52,7 +52,10 @@ def unreachable() -> CredentialCheck:
 def unexpected(name: str, answer: Answer) -> CredentialCheck:
     if answer.status == OUT_OF_TIME:
         return CredentialCheck(
-            name, False, "Not checked: this page's time with Twilio was up. Verify fewer at once."
+            name,
+            False,
+            "Not checked: this page's time with Twilio was up. Verify fewer at once, or run "
+            "`manage.py verify_twilio_credentials`, which has no time limit.",
         )
     later = " Try again later." if transient(answer) else ""
     return CredentialCheck(name, False, f"{trouble(answer)}.{later}")

@@ -6,6 +6,7 @@ from http import HTTPStatus
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.messages import constants
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from orgs.models import Organization
@@ -114,3 +115,35 @@ def test_a_missing_status_callback_is_a_warning_as_calls_work(admin_client, fake
         f"(none), not {twilio_fake.STATUS_URL} (POST)"
     ) in message
     assert "Run *Set up Twilio voice*" in message
+
+
+def test_the_command_verifies_each_organization_and_fails_when_one_does(fake, capsys):
+    wired, broken = OrganizationFactory(name="Wired"), OrganizationFactory(name="Broken")
+    for org in (wired, broken):
+        fake.knows(org)
+    fake.accounts[broken.twilio_account_sid].application_settings[broken.twilio_twiml_app_sid][
+        "voice_url"
+    ] = "https://old.example/voice"
+
+    with pytest.raises(CommandError, match="1 of 2 organization"):
+        call_command("verify_twilio_credentials", "--all")
+
+    out, err = capsys.readouterr()
+    assert "Wired:\n  ok   Credentials: All four credentials are set." in out
+    assert (
+        "  FAIL TwiML App Voice URL: The TwiML App's Voice URL is https://old.example/voice" in out
+    )
+    assert "[###############...............] 1/2" in err
+    assert "2/2" in err
+    for org in (wired, broken):
+        assert org.twilio_api_key_secret.reveal() not in out + err
+        assert org.twilio_auth_token.reveal() not in out + err
+
+
+def test_the_command_passes_for_one_wired_organization(fake, capsys):
+    org = OrganizationFactory(name="Wired")
+    fake.knows(org)
+
+    call_command("verify_twilio_credentials", "--organization", str(org.pk))
+
+    assert "FAIL" not in capsys.readouterr().out
