@@ -13,6 +13,13 @@ from tests import twilio_fake
 from tests.conftest import TOKEN_URL, bearer
 from tests.factories import OrganizationFactory, UserFactory
 from tests.twilio_fake import FakeTwilio
+from tests.webhooks import (
+    assert_dials_client,
+    assert_dials_number,
+    inbound_params,
+    outbound_params,
+    post_signed,
+)
 from users.models import User
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_base_url")]
@@ -121,11 +128,12 @@ def test_the_command_fails_when_an_organization_is_refused(new_org, fake):
         call_command("set_up_twilio_voice", "--all")
 
 
-def test_from_an_account_sid_and_auth_token_to_tokens_and_a_clean_verify(
-    admin_client, api_client, monkeypatch
+def test_from_an_account_sid_and_auth_token_to_tokens_calls_and_a_clean_verify(
+    admin_client, api_client, client, monkeypatch
 ):
     """As an administrator would: add the organization with two values, give a member a
-    number, set up, verify."""
+    number, set up, verify; then Twilio calls the URLs set-up gave it, signed with the Auth
+    Token, and the member's softphone rings and dials out."""
     account_sid, auth_token = "AC" + "7" * 32, "0123456789abcdef" * 2
     added = admin_client.post(
         reverse("admin:orgs_organization_add"),
@@ -169,7 +177,31 @@ def test_from_an_account_sid_and_auth_token_to_tokens_and_a_clean_verify(
     (message,) = verified.context["messages"]
     assert message.level == constants.SUCCESS, message.message
     assert "TwiML App Voice URL, Numbers" in message.message
-    assert api_client.get(TOKEN_URL, **bearer(member)).status_code == HTTPStatus.OK
+    token = api_client.get(TOKEN_URL, **bearer(member))
+    assert token.status_code == HTTPStatus.OK
+    org.refresh_from_db()
+    (number,) = account.numbers.values()
+    app = account.application_settings[org.twilio_twiml_app_sid]
+    identity = token.json()["identity"]
+    # A call to the member's number, as Twilio now sends it: it rings the token's identity.
+    incoming = _twilio_calls(client, number["voice_url"], inbound_params(org, "+14165550777"), org)
+    assert_dials_client(incoming, identity=identity, origin=twilio_fake.PUBLIC_BASE_URL)
+    # A call placed by the softphone, as the TwiML App now sends it: it dials the number.
+    placed = outbound_params(org, identity, "+14165550111")
+    outgoing = _twilio_calls(client, app["voice_url"], placed, org)
+    assert_dials_number(
+        outgoing,
+        number="+14165550111",
+        caller_id="+14165550777",
+        origin=twilio_fake.PUBLIC_BASE_URL,
+    )
+
+
+def _twilio_calls(client, url: str, params: dict, org):
+    """POST to ``url`` as Twilio does, signed with the organization's Auth Token."""
+    assert url.startswith(twilio_fake.PUBLIC_BASE_URL)
+    path = url.removeprefix(twilio_fake.PUBLIC_BASE_URL)
+    return post_signed(client, path, params, org=org, url=url)
 
 
 def test_an_app_without_the_status_callback_is_shown_then_updated(admin_client, new_org, fake):
