@@ -96,15 +96,20 @@ class _Checker:
         try:
             client = self._client(self.credentials.api_key_sid, self.credentials.api_key_secret)
         except SecretDecryptionError:
-            return [findings.undecryptable("API key", "API key secret"), *self._auth_token()[0]]
+            return [
+                findings.undecryptable("API key", "API key secret"),
+                *self._without_the_key(),
+            ]
         account = client.api.v2010.accounts(self.credentials.account_sid)
         # Any API key may read the TwiML App, but only a Main key may read the account or its
         # keys: this first answer alone says whether Twilio accepts the key for the account.
         app = self._ask("TwiML App", account.applications(self.credentials.twiml_app_sid).fetch)
         if app.status == NO_ANSWER:
             return [findings.unreachable()]
-        if not (app.ok or app.not_found):
-            return [findings.key_refused(app), *self._auth_token()[0]]
+        if not app.refused and not (app.ok or app.not_found):
+            return [findings.key_refused(app)]  # Twilio's own trouble: nothing to learn yet
+        if app.refused:
+            return [findings.key_refused(app), *self._without_the_key()]
         key = self._ask("API key", account.keys(self.credentials.api_key_sid).fetch)
         by_key = self._ask("account", account.fetch)
         token_checks, by_token = self._auth_token()
@@ -150,6 +155,22 @@ class _Checker:
         if push := wiring.push_credentials(pushed):
             checks.append(push)
         return checks
+
+    def _without_the_key(self) -> list[CredentialCheck]:
+        """With the API key unusable: the Auth Token's check, and, when Twilio accepts the
+        token, the TwiML App and the wiring read with it, so that they can be put right
+        meanwhile."""
+        checks, by_token = self._auth_token()
+        if by_token is None or not by_token.ok:
+            return checks
+        client = self._client(self.credentials.account_sid, self.organization.twilio_auth_token)
+        account = client.api.v2010.accounts(self.credentials.account_sid)
+        app = self._ask("TwiML App", account.applications(self.credentials.twiml_app_sid).fetch)
+        return [
+            *checks,
+            findings.twiml_app(app, self.credentials.twiml_app_sid),
+            *self._wiring(client, account, app),
+        ]
 
     def _auth_token(self) -> tuple[list[CredentialCheck], Answer | None]:
         token = self.organization.twilio_auth_token

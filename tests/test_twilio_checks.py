@@ -76,7 +76,15 @@ def test_a_wrong_secret_is_refused(org, fake, caplog):
     with caplog.at_level("INFO", logger="orgs"):
         report = _verify(org, fake)
 
-    assert _results(report) == {"Credentials": True, "API key": False, "Auth Token": True}
+    # The Auth Token still reads the TwiML App and the wiring, which are checked with it.
+    assert _results(report) == {
+        "Credentials": True,
+        "API key": False,
+        "Auth Token": True,
+        "TwiML App": True,
+        "TwiML App Voice URL": True,
+        "Numbers": True,
+    }
     assert _message(report, "API key").startswith("Twilio refused the API key SID and secret")
     assert report.summary().startswith(f"{org.name}: API key: Twilio refused")
     assert caplog.messages == [

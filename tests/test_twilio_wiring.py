@@ -250,3 +250,24 @@ def test_no_page_of_the_number_list_starts_after_the_deadline(org, fake, account
         "Numbers": "Not checked: this page's time with Twilio was up. Verify fewer at once, or "
         "run `manage.py verify_twilio_credentials`, which has no time limit."
     }
+
+
+def test_with_a_refused_key_the_wiring_is_still_checked_with_the_auth_token(org, fake, account):
+    org.twilio_api_key_secret = "Wr0ngS3cr3tWr0ngS3cr3tWr0ngS3cr3"
+    account.application_settings[org.twilio_twiml_app_sid]["voice_url"] = "https://old.example/"
+
+    failures = _failures(org, fake)
+
+    assert list(failures) == ["API key", "TwiML App Voice URL"]
+    assert "tick *Remove the stored API key secret*" in failures["API key"]
+    assert "https://old.example/" in failures["TwiML App Voice URL"]
+
+
+def test_with_a_refused_key_and_no_auth_token_nothing_more_is_asked(org, fake, account):
+    org.twilio_api_key_secret = "Wr0ngS3cr3tWr0ngS3cr3tWr0ngS3cr3"
+    org.twilio_auth_token = ""
+
+    failures = _failures(org, fake)
+
+    assert list(failures) == ["API key"]
+    assert len(fake.sent) == 1
