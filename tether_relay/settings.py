@@ -143,6 +143,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=2000)
     _server_settings = {
         "statement_timeout": _statement_timeout_ms,
+        # A statement waiting for a lock (a migration's ALTER TABLE queued on the table) gives
+        # up sooner than one that works: either opens the backend's breaker.
+        "lock_timeout": env.int("DATABASE_LOCK_TIMEOUT_MS", default=1000),
         # The server's side: a client that vanished (its host gone, packets dropped) is
         # noticed by keepalives within about 20 s, and a session idle for longer than any
         # worker keeps its connection is ended, so no orphaned session holds a slot.

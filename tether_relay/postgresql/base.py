@@ -8,11 +8,13 @@ gunicorn killed its worker. Here:
 - every round trip on an open connection (query, commit, rollback) has a deadline: past it,
   the connection is closed and the call raises ``OperationalError``, which the views answer
   with a JSON 503 (``connect_timeout`` already bounds a new connection);
-- after a failure that cost a wait (the deadline, a connection attempt that timed out), a
-  per-process circuit breaker (``calls.breaker``) answers every new cursor and connection with
-  ``OperationalError`` at once for a few seconds, so that an outage costs one request per
-  process and pause a wait, not every request; then one request probes the database, and the
-  first round trip that succeeds closes the breaker. A failure that costs no wait (connection
+- after a failure that cost a wait (the deadline, a connection attempt that timed out, a
+  statement the server cancelled at its ``statement_timeout`` or ``lock_timeout``: a server
+  too slow, or a table locked by a migration), a per-process circuit breaker
+  (``calls.breaker``) answers every new cursor and connection with ``OperationalError`` at
+  once for a few seconds, so that an outage costs one request per process and pause a wait,
+  not every request; then one request probes the database, and the first round trip that
+  succeeds closes the breaker. A failure that costs no wait (connection
   refused, a server shutting down) opens nothing: the next request may just try again.
 - a connection kept from an earlier request is not checked with a ``SELECT 1`` first (that
   would double every request's round trips): if the server closed it meanwhile (a restart, a
@@ -65,6 +67,12 @@ class DeadlineConnection(psycopg.Connection):
             raise errors.OperationalError(
                 f"the database did not answer within {self.deadline:g} s; connection closed"
             ) from None
+        except (errors.QueryCanceled, errors.LockNotAvailable) as error:
+            # The server answered, but only to say that it gave up waiting (its statement or
+            # lock timeout): a server this slow, or a table locked this long (a migration's
+            # ALTER TABLE), is not asked again for a while either.
+            self._trip(error)
+            raise
         except errors.Error as error:
             # The connection broke (as opposed to a statement failing), after a wait.
             if self.closed and time.perf_counter() - started >= SLOW_FAILURE_SECONDS:
