@@ -73,12 +73,20 @@ def expect_every_response_json(verdict: Verdict, phase: str, records: list[Recor
     verdict.expect(not errors, f"{phase}: no server error but 503 ({dict(errors) or 'none'})")
 
 
-def expect_no_worker_lost(verdict: Verdict, log_dir: str) -> None:
-    """No gunicorn worker was killed for taking too long, in any phase."""
-    killed = 0
+def expect_no_worker_lost(verdict: Verdict, log_dir: str, workers: int) -> None:
+    """No gunicorn worker was killed for taking too long, or replaced for any reason, in any
+    phase: each server booted its ``workers`` once."""
+    killed = booted = servers = 0
     for log in Path(log_dir).glob("app-*.log"):
-        killed += log.read_text(errors="replace").count("WORKER TIMEOUT")
+        text = log.read_text(errors="replace")
+        killed += text.count("WORKER TIMEOUT")
+        booted += text.count("Booting worker")
+        servers += 1
     verdict.expect(not killed, f"all phases: no worker killed by gunicorn's timeout ({killed})")
+    verdict.expect(
+        servers and booted == servers * workers,
+        f"all phases: no worker replaced ({booted} booted for {servers} servers of {workers})",
+    )
 
 
 def credential_set(token: str, sets: dict[str, dict]) -> str | None:

@@ -32,6 +32,7 @@ HANGS = {
     "7 postgres packets dropped": hangs.postgres_dropped,
     "8 50 slow clients": hangs.slow_clients,
     "9 database read-only": hangs.read_only,
+    "10 users table locked": hangs.table_locked,
 }
 PHASES = FAST | HANGS
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -65,7 +66,9 @@ def main(argv: list[str]) -> int:
             run(drill, name)
             check = expect_every_response_fast_json if name in FAST else expect_every_response_json
             check(drill.verdict, name, drill.recorder.of(name))
-        expect_no_worker_lost(drill.verdict, os.environ["FAULTS_APP_LOGS"])
+        expect_no_worker_lost(
+            drill.verdict, os.environ["FAULTS_APP_LOGS"], int(os.environ["GUNICORN_WORKERS"])
+        )
     finally:
         # Also when a phase could not finish: what was seen up to then.
         print(table({name: drill.recorder.of(name) for name in PHASES}))

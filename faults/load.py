@@ -65,9 +65,11 @@ class Recorder:
         self.records: list[Record] = []
         self._lock = threading.Lock()
 
-    def get(self, phase: str, server: str, *, user="", bearer=None, path=MINT_PATH, payload=None):
-        """Send one request (a token request unless told otherwise) and record it."""
-        started = time.monotonic()
+    def get(self, phase, server, *, user="", bearer=None, path=MINT_PATH, payload=None, due=None):
+        """Send one request (a token request unless told otherwise) and record it. ``due``: when
+        it should have been sent, if earlier than now (its time waiting for a free thread is
+        then counted in its elapsed time, as a client on its own schedule would see it)."""
+        started = time.monotonic() if due is None else min(due, time.monotonic())
         status, headers, body = fetch(server, path, bearer, payload)
         record = Record(phase, server, path, user, started, time.monotonic(), status, headers, body)
         with self._lock:
@@ -117,14 +119,13 @@ class Load:
                 i = next(self._counter)
             if i >= self._limit:
                 return
-            if self._per_second and self._stop.wait(self._delay(i)):
+            due = self._began + i / self._per_second if self._per_second else None
+            if due is not None and self._stop.wait(max(0.0, due - time.monotonic())):
                 return
             # Consecutive requests of one user go to different servers.
             server = self._servers[i % len(self._servers)]
             user = (i // len(self._servers)) % len(self._tokens)
             self._recorder.get(
-                self._phase, server, user=f"{self._label}#{user}", bearer=self._tokens[user]
-            )
-
-    def _delay(self, i: int) -> float:
-        return max(0.0, self._began + i / self._per_second - time.monotonic())
+                self._phase, server, user=f"{self._label}#{user}", bearer=self._tokens[user],
+                due=due,
+            )  # fmt: skip

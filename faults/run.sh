@@ -103,6 +103,6 @@ done
 echo "== faults: nginx on ${SERVERS[*]}, each in front of an app server with" \
   "$GUNICORN_WORKERS workers of $GUNICORN_THREADS thread(s) =="
 # In the background, so that an interrupt is handled at once rather than after the drill.
-timeout 420 $BIN/python -m faults.drill --seed "$WORK/seed.json" "${SERVERS[@]}" &
+timeout 720 $BIN/python -m faults.drill --seed "$WORK/seed.json" "${SERVERS[@]}" &
 PIDS+=($!)
 wait $!

@@ -29,15 +29,17 @@ from tether_relay.signin.services import session_start  # noqa: E402
 # Each phase has users of its own, so that phase 1 exhausting one user's limit starves no
 # later phase; a pool is large enough that steady load keeps each member under the limit.
 POOL_SIZE = 16
-# The phases that break a dependency for longer send more requests: a larger pool.
-LONG_POOL_SIZE = 32
+# The phases that break a dependency for longer send more requests (30 a second for about
+# 30 s): a pool large enough that each user stays at half its 30 a minute.
+LONG_POOL_SIZE = 64
 GROUPS = {"throttle": 1, "postgres": POOL_SIZE, "redis": POOL_SIZE}
 GROUPS |= dict.fromkeys(
-    ("pg_frozen", "redis_frozen", "pg_dropped", "slow_clients", "read_only"), LONG_POOL_SIZE
+    ("pg_frozen", "redis_frozen", "pg_dropped", "slow_clients", "read_only", "locked"),
+    LONG_POOL_SIZE,
 )
 SINGLES = ("redis_flood", "redis_recovery")
 # Refresh tokens for each phase that tries a refresh: a refresh token exchanged once is spent.
-REFRESH_PHASES = ("postgres", "pg_frozen", "pg_dropped", "read_only")
+REFRESH_PHASES = ("postgres", "pg_frozen", "pg_dropped", "read_only", "locked")
 REFRESH_TOKENS = 4  # per phase: enough for as many app servers
 
 

@@ -97,6 +97,31 @@ pg_read_write() {
   pg_sql "SELECT pg_reload_conf()"
 }
 
+# The users table held by another session, as a migration's ALTER TABLE holds it (ACCESS
+# EXCLUSIVE), until pg_unlock: every statement that reads the table waits for it.
+pg_lock() {
+  PGAPPNAME=tether_faults_lock "$PG_BIN/psql" -h 127.0.0.1 -p "$FAULTS_PG_PORT" -U postgres \
+    -d tether_relay -qAt -c "BEGIN; LOCK TABLE users_user IN ACCESS EXCLUSIVE MODE;
+      SELECT pg_sleep(3600);" >/dev/null 2>&1 &
+  for _ in $(seq 100); do
+    [ "$(pg_value "SELECT count(*) FROM pg_locks JOIN pg_class ON pg_class.oid = relation
+      WHERE relname = 'users_user' AND mode = 'AccessExclusiveLock' AND granted")" = 1 ] && return 0
+    sleep 0.05
+  done
+  echo "the users table was not locked" >&2
+  return 1
+}
+
+pg_unlock() {
+  pg_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+    WHERE application_name = 'tether_faults_lock'"
+}
+
+pg_value() {
+  "$PG_BIN/psql" -h 127.0.0.1 -p "$FAULTS_PG_PORT" -U postgres -d tether_relay -qAt \
+    -v ON_ERROR_STOP=1 -c "$1"
+}
+
 pg_sql() {
   "$PG_BIN/psql" -h 127.0.0.1 -p "$FAULTS_PG_PORT" -U postgres -d tether_relay -qAt \
     -v ON_ERROR_STOP=1 -c "$1" >/dev/null
