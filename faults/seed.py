@@ -18,7 +18,6 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tether_relay.settings")
 django.setup()
 
-from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import transaction  # noqa: E402
 from rest_framework_simplejwt.tokens import AccessToken  # noqa: E402
 
@@ -53,9 +52,9 @@ def new_credentials() -> dict:
 
 
 def _tokens(organization, count: int) -> list[str]:
-    # An unusable password: hashing a real one per user would take longer than the phases.
-    unusable = make_password(None)
-    users = [UserFactory(organization=organization, password=unusable) for _ in range(count)]
+    # No usable password (the factory's hasher makes None one without hashing anything):
+    # hashing one per user would take longer than the phases.
+    users = [UserFactory(organization=organization, password=None) for _ in range(count)]
     return [str(AccessToken.for_user(user)) for user in users]
 
 
@@ -71,7 +70,7 @@ def seed() -> dict:
     )
     tokens["credentials"] = _tokens(changing, POOL_SIZE)
     # One sign-in each: every probe spends its own refresh token, once.
-    refresher = UserFactory(password=make_password(None))
+    refresher = UserFactory(password=None)
     refresh = {
         phase: [session_start(user=refresher).refresh for _ in range(REFRESH_TOKENS)]
         for phase in REFRESH_PHASES
