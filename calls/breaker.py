@@ -3,7 +3,8 @@
 A cache or database that does not answer costs each request its client's timeout. After one
 failure the breaker opens: for ``pause`` seconds callers skip the dependency at once (the
 throttle fails open, the database answers 503), then one caller at a time may try it again (a
-probe). A probe that succeeds closes the breaker; one that fails opens it for another pause.
+probe). A probe that succeeds closes the breaker (nothing else does); one that fails opens it
+for another pause.
 """
 
 import logging
@@ -50,8 +51,10 @@ class Breaker:
             return False
 
     def succeeded(self) -> None:
-        """A call answered: close."""
-        if self._open_until:
+        """A call answered: close, if it was the probe. A call let through before the breaker
+        opened, or a later round trip of the request whose failure opened it (a database's
+        rollback), says nothing about the dependency now."""
+        if self._open_until and self._prober == threading.get_ident():
             self._open_until = 0.0
             self._prober = None
             logger.warning("%s %r answers again", self.kind.capitalize(), self.alias)

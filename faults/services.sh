@@ -175,10 +175,12 @@ services_stop() {
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   case "${1:-}" in
     pg_start | pg_stop | pg_freeze | pg_thaw | pg_drop | pg_undrop | pg_read_only \
-      | pg_read_write | redis_start | redis_kill | redis_freeze | redis_thaw) "$1" ;;
+      | pg_read_write | pg_lock | pg_unlock | redis_start | redis_kill | redis_freeze \
+      | redis_thaw) "$1" ;;
     nginx_start) "$@" ;;
     *) echo "usage: $0 pg_start|pg_stop|pg_freeze|pg_thaw|pg_drop|pg_undrop|pg_read_only|" \
-      "pg_read_write|redis_start|redis_kill|redis_freeze|redis_thaw|nginx_start PORT UPSTREAM" >&2
+      "pg_read_write|pg_lock|pg_unlock|redis_start|redis_kill|redis_freeze|redis_thaw|" \
+      "nginx_start PORT UPSTREAM" >&2
     exit 2 ;;
   esac
 fi

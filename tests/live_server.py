@@ -78,14 +78,14 @@ def gunicorn(*, env: dict[str, str], port: int, log: Path, workers: int = 1) -> 
             command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
         )
         try:
-            _wait_until_healthy(base_url, server)
+            wait_until_healthy(base_url, server)
             yield base_url
         finally:
             server.terminate()
             server.wait(timeout=30)
 
 
-def _wait_until_healthy(base_url: str, server: subprocess.Popen, timeout: float = 30) -> None:
+def wait_until_healthy(base_url: str, server: subprocess.Popen, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert server.poll() is None, "gunicorn exited before it served /healthz"

@@ -123,3 +123,12 @@ def test_the_schema_and_its_page_answer_errors_as_json(client, method, path, sta
 
     assert response.status_code == status
     assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/api/calls/token/twilio"])
+def test_a_host_not_allowed_is_a_json_400_on_the_health_checks_and_the_api(client, path):
+    response = client.get(path, HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "bad_request"

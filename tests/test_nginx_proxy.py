@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.contract import ROOT
-from tests.live_server import free_port
+from tests.live_server import BIN, free_port, production_env, wait_until_healthy
 
 
 def _nginx_or_skip() -> None:
@@ -186,3 +186,83 @@ def test_what_nginx_refuses_itself_is_json_too(proxy_to, echo, request_bytes, st
     assert b"Content-Type: application/json" in head
     assert json.loads(body)["success"] is False
     assert _Echo.seen == []
+
+
+@pytest.fixture
+def app_behind_nginx(proxy_to, tmp_path):
+    """gunicorn with the project's configuration, in production mode, behind nginx."""
+    port = free_port()
+    env = production_env(
+        GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="1", GUNICORN_ACCESS_LOG="/dev/null"
+    )
+    command = [str(BIN / "gunicorn"), "-c", "tether_relay/gunicorn.conf.py", "tether_relay.wsgi"]
+    with (tmp_path / "gunicorn.log").open("w") as log:
+        server = subprocess.Popen(  # noqa: S603 - gunicorn from this virtualenv, fixed arguments
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            wait_until_healthy(f"http://127.0.0.1:{port}", server)
+            yield proxy_to(port)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def _raw(port: int, request: bytes) -> tuple[int, bytes, bytes]:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+        client.sendall(request)
+        received = b""
+        while chunk := client.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    return int(head.split(b" ")[1]), head, body
+
+
+def _token_request(*headers: bytes, target: bytes = b"/api/calls/token/twilio") -> bytes:
+    lines = [b"GET " + target + b" HTTP/1.1", b"Host: 127.0.0.1", b"Connection: close"]
+    return b"\r\n".join([*lines, *headers, b"", b""])
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        # A request line of 5 KB: gunicorn's own limit was 4 KB, nginx's is 8 KB.
+        _token_request(target=b"/api/calls/token/twilio?x=" + b"a" * 5000),
+        # 120 header fields: gunicorn's own limit was 100; nginx has none but its buffers.
+        _token_request(*(b"X-H%d: v" % i for i in range(120))),
+        # Scheme headers gunicorn would find contradicting X-Forwarded-Proto: nginx drops them.
+        _token_request(b"X-Forwarded-Ssl: on", b"X-Forwarded-Protocol: ssl"),
+    ],
+    ids=["long request line", "many header fields", "contradicting scheme headers"],
+)
+def test_what_nginx_passes_on_reaches_the_app(app_behind_nginx, request_bytes):
+    status, head, body = _raw(app_behind_nginx, request_bytes)
+
+    # The app's own answer to a request without a bearer token.
+    assert status == 401
+    assert b"Content-Type: application/json" in head
+    assert json.loads(body)["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (_token_request(b"X-Note: a\x01b"), 400),  # refused by gunicorn, not by nginx
+        (_token_request(b"Authorization: Bearer a\x7fb"), 400),
+        (_token_request(target=b"/api/calls/token/twilio?x=" + b"a" * 9000), 400),  # nginx: 414
+    ],
+    ids=["control character", "delete in a bearer token", "request line over 8 KB"],
+)
+def test_what_gunicorn_or_nginx_refuses_is_json_not_an_html_page(
+    app_behind_nginx, request_bytes, status
+):
+    got, head, body = _raw(app_behind_nginx, request_bytes)
+
+    assert got == status
+    assert b"Content-Type: application/json" in head
+    assert json.loads(body) == {
+        "success": False,
+        "error": "Malformed request",
+        "detail": "Malformed request",
+        "code": "bad_request",
+    }

@@ -1,4 +1,5 @@
-"""Under /api/, every error is a JSON envelope: never Django's HTML pages, never a traceback.
+"""Under /api/, and on the health checks, every error is a JSON envelope: never Django's HTML
+pages, never a traceback.
 
 The API's own views already answer JSON, and the voice webhooks their documented plain-text
 403 for Twilio; what reaches a client as HTML otherwise is Django's 404 for an unknown path,
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 API_PREFIX = "/api/"
+HEALTH_PATHS = frozenset({"/healthz", "/readyz", "/healthz/", "/readyz/"})
 _CALLS_PREFIX = "/api/calls/"
 _CODES = {
     400: "bad_request",
@@ -32,13 +34,15 @@ _KEPT = ("Allow", "Retry-After", "WWW-Authenticate", "Cache-Control", "Vary")
 
 
 class ApiJsonErrorsMiddleware:
-    """Turns the HTML or text errors of /api/ paths into JSON; leaves other paths alone."""
+    """Turns the HTML or text errors of /api/ paths and the health checks into JSON; leaves
+    other paths alone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not (request.path_info + "/").startswith(API_PREFIX):
+        path = request.path_info
+        if not ((path + "/").startswith(API_PREFIX) or path in HEALTH_PATHS):
             return self.get_response(request)
         if _too_large(request):
             return _envelope(request, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)

@@ -4,7 +4,10 @@ Run with ``gunicorn -c tether_relay/gunicorn.conf.py tether_relay.wsgi`` (``make
 """
 
 import gc
+import json
 import os
+
+from gunicorn import util
 
 
 def _int(name: str, default: int) -> int:
@@ -29,6 +32,15 @@ preload_app = True
 # Addresses of the proxies whose X-Forwarded-* headers gunicorn may trust.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
+# Whatever nginx passes on (its 8 KB header buffers: deploy/nginx/proxy.conf), gunicorn takes:
+# a request line or header field of up to 8190 bytes (its most), and up to 1000 fields.
+limit_request_line = 8190
+limit_request_field_size = 8190
+limit_request_fields = 1000
+# Only the scheme header nginx sets; nginx also removes the other two gunicorn knows, which a
+# client could send to contradict it.
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
+
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 # Path without the query string, and no request headers: never the Authorization header.
@@ -41,3 +53,23 @@ def pre_fork(server, worker):
     advises for a fork without exec. Workers' collections then never walk them (nor write to
     their pages, which stay shared between workers instead of being copied into each)."""
     gc.freeze()
+
+
+def _json_error(sock, status_int, reason, mesg):
+    """What gunicorn answers for a request it cannot parse (a control character in a header, a
+    malformed chunk) or when the app fails outside Django: JSON like the app's and nginx's own
+    answers, instead of gunicorn's HTML page; the reason, never what the client sent."""
+    server_side = status_int >= 500 and status_int != 501
+    text = "Internal server error" if server_side else "Malformed request"
+    code = "server_error" if server_side else "bad_request"
+    body = json.dumps({"success": False, "error": text, "detail": text, "code": code})
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
+        "Content-Type: application/json\r\nCache-Control: no-store\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    util.write_nonblock(sock, (head + body).encode("latin-1"))
+
+
+# gunicorn's workers write their own error answers with util.write_error, and with nothing else.
+util.write_error = _json_error
