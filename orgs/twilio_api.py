@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http import HttpClient
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
@@ -134,6 +134,19 @@ def ask(
             organization_id,
         )
         return Answer(error.status)
+    except TwilioException as error:
+        # A list's page answered with an error status: the library raises its base class with
+        # the response, not a TwilioRestException.
+        status = getattr(error.args[1] if len(error.args) > 1 else None, "status_code", None)
+        if not isinstance(status, int):
+            return _no_answer(what, organization_id, error)
+        logger.info(
+            "Twilio answered HTTP %s to the %s request for organization %s.",
+            status,
+            what,
+            organization_id,
+        )
+        return Answer(status)
     except ValueError as error:  # a body that is not JSON (json's error is a ValueError)
         logger.warning(
             "Unreadable answer from Twilio to the %s request for organization %s (%s).",
@@ -143,12 +156,16 @@ def ask(
         )
         return Answer(UNREADABLE)
     except Exception as error:  # noqa: BLE001 - an injected client may raise anything
-        # Only the type is logged: the text of an HTTP library's error may quote the request,
-        # and the request carries credentials.
-        logger.warning(
-            "No answer from Twilio to the %s request for organization %s (%s).",
-            what,
-            organization_id,
-            type(error).__name__,
-        )
-        return Answer(NO_ANSWER)
+        return _no_answer(what, organization_id, error)
+
+
+def _no_answer(what: str, organization_id: object, error: Exception) -> Answer:
+    # Only the type is logged: the text of an HTTP library's error may quote the request, and
+    # the request carries credentials.
+    logger.warning(
+        "No answer from Twilio to the %s request for organization %s (%s).",
+        what,
+        organization_id,
+        type(error).__name__,
+    )
+    return Answer(NO_ANSWER)

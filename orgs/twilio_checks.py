@@ -67,7 +67,8 @@ def twilio_credentials_verify(
     """
     credentials = twilio_credentials_of(organization)
     if missing := credentials.missing:
-        return _report(organization, [findings.missing(missing)])
+        can_set_up = bool(organization.twilio_account_sid and organization.twilio_auth_token)
+        return _report(organization, [findings.missing(missing, can_set_up=can_set_up)])
     client = http_client or app_settings.twilio_http_client()
     checks = _Checker(organization, credentials, client, deadline).run()
     return _report(organization, [findings.PRESENT, *checks])
@@ -175,7 +176,7 @@ class _Checker:
     def _auth_token(self) -> tuple[list[CredentialCheck], Answer | None]:
         token = self.organization.twilio_auth_token
         if token is None:
-            return [], None
+            return [findings.AUTH_TOKEN_MISSING], None
         try:
             client = self._client(self.credentials.account_sid, token)
         except SecretDecryptionError:

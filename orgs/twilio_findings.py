@@ -29,18 +29,41 @@ class CredentialCheck:
 PRESENT = CredentialCheck("Credentials", True, "All four credentials are set.")
 
 
-def missing(unset: MissingCredentials) -> CredentialCheck:
-    labels = ", ".join(_LABELS[name] for name in unset.names())
-    return CredentialCheck("Credentials", False, f"Not set: {labels}. Nothing was sent to Twilio.")
+def missing(unset: MissingCredentials, *, can_set_up: bool) -> CredentialCheck:
+    """``can_set_up``: the Account SID and the Auth Token are stored, so *Set up Twilio voice*
+    can make the rest."""
+    names = unset.names()
+    labels = ", ".join(_LABELS[name] for name in names)
+    if can_set_up:
+        fix = "Run *Set up Twilio voice*: it creates what is missing."
+    else:
+        fix = (
+            "Enter the Account SID and the Auth Token (Twilio Console, Account Info), then run "
+            "*Set up Twilio voice*."
+        )
+    return CredentialCheck(
+        "Credentials", False, f"Not set: {labels}. Nothing was sent to Twilio. {fix}"
+    )
 
 
 def undecryptable(name: str, what: str) -> CredentialCheck:
+    if name == "API key":
+        fix = "Run *Set up Twilio voice*: it replaces the key."
+    else:
+        fix = f"Enter the {what} again (Twilio Console, Account Info)."
     return CredentialCheck(
         name,
         False,
-        f"The stored {what} cannot be decrypted with the keys in FIELD_ENCRYPTION_KEYS. "
-        "Enter it again.",
+        f"The stored {what} cannot be decrypted with the keys in FIELD_ENCRYPTION_KEYS. {fix}",
     )
+
+
+AUTH_TOKEN_MISSING = CredentialCheck(
+    "Auth Token",
+    False,
+    "Not set: the voice webhooks check Twilio's signatures with it and refuse every call until "
+    "it is set. Enter it (Twilio Console, Account Info).",
+)
 
 
 def unreachable() -> CredentialCheck:
@@ -95,7 +118,12 @@ def account(by_key: Answer, by_token: Answer | None) -> CredentialCheck:
         if answer is not None and answer.ok:
             return _account_status(answer.resource.status)
     if by_key.not_found or (by_token is not None and by_token.not_found):
-        return CredentialCheck("Account", False, "Twilio found no account with this Account SID.")
+        return CredentialCheck(
+            "Account",
+            False,
+            "Twilio found no account with this Account SID. Check it (Twilio Console, Account "
+            "Info).",
+        )
     if by_key.refused:
         # Only Main keys may read the account, and Twilio accepts no key for a closed or
         # suspended one: the Standard key it accepted shows the account is active.
@@ -134,10 +162,13 @@ def auth_token(answer: Answer) -> CredentialCheck:
             "Auth Token",
             False,
             "Twilio refused the Auth Token for this account. It may be wrong, or replaced by "
-            "a newer one in the Twilio Console.",
+            "a newer one in the Twilio Console: enter the current one (Account Info).",
         )
     if answer.not_found:
         return CredentialCheck(
-            "Auth Token", False, "Twilio found no account with this Account SID."
+            "Auth Token",
+            False,
+            "Twilio found no account with this Account SID. Check it (Twilio Console, Account "
+            "Info).",
         )
     return unexpected("Auth Token", answer)

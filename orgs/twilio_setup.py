@@ -187,7 +187,9 @@ class _Setup:
     def _api_key(self) -> SetupStep:
         org = self.organization
         planned = "a new Standard API key will be created and stored (its secret encrypted)."
-        if org.twilio_api_key_sid and org.twilio_api_key_secret:
+        # A key replaced while Twilio still has it stays usable there until deleted.
+        replaced = org.twilio_api_key_sid
+        if org.twilio_api_key_sid and org.twilio_api_key_secret and _decrypts(org):
             # Whether Twilio still has the key (the Auth Token may read any key of the account);
             # its secret only Twilio knows, and Verify tries it.
             found = self._ask("API key", self.account.keys(org.twilio_api_key_sid).fetch)
@@ -196,10 +198,17 @@ class _Setup:
                 return SetupStep("API key", KEEP, kept, kept)
             if not found.not_found:
                 return _failed("API key", _why(found))
+            replaced = ""
             planned = (
                 f"{org.twilio_api_key_sid} is stored but no longer in this Twilio account (deleted "
                 "in the Console?): a new Standard API key will be created and stored in its place "
                 "(its secret encrypted)."
+            )
+        elif org.twilio_api_key_sid and org.twilio_api_key_secret:
+            planned = (
+                f"the stored secret of {org.twilio_api_key_sid} cannot be decrypted with "
+                "FIELD_ENCRYPTION_KEYS: a new Standard API key will be created and stored in its "
+                "place (its secret encrypted)."
             )
         if not self.apply:
             return SetupStep("API key", CREATE, planned, planned)
@@ -212,6 +221,11 @@ class _Setup:
             twilio_api_key_sid=made.resource.sid, twilio_api_key_secret=made.resource.secret
         )
         done = f"created {made.resource.sid} and stored it (its secret encrypted)."
+        if replaced:
+            done += (
+                f" The previous key {replaced} still works in Twilio: delete it in the Twilio "
+                "Console (Account > API keys & tokens) unless something else uses it."
+            )
         return SetupStep("API key", CREATE, planned, done)
 
     def _twiml_app(self) -> SetupStep:
@@ -315,6 +329,15 @@ class _Setup:
         return SetupStep(
             subject, UPDATE, planned, f"calls to it now come to {self.urls.inbound} (POST)."
         )
+
+
+def _decrypts(organization) -> bool:
+    """Whether the stored API key secret can be read with FIELD_ENCRYPTION_KEYS."""
+    try:
+        organization.twilio_api_key_secret.reveal()
+    except SecretDecryptionError:
+        return False
+    return True
 
 
 def app_voice_is_wired(app, urls: WebhookUrls) -> bool:

@@ -6,7 +6,7 @@ from cryptography.fernet import Fernet
 
 from orgs.models import Organization
 from orgs.twilio_checks import twilio_credentials_verify
-from tests.factories import OrganizationFactory
+from tests.factories import OrganizationFactory, UserFactory
 from tests.twilio_fake import FakeTwilio
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_base_url")]
@@ -64,7 +64,8 @@ def test_a_standard_api_key_passes_though_twilio_hides_the_account_from_it(org):
 
     report = _verify(org, fake)
 
-    assert report.passed
+    assert [check.name for check in report.failures] == ["Auth Token"]  # calls need it
+    assert _results(report)["Account"] is True
     assert _message(report, "Account") == (
         "Twilio accepts the API key for this account, so it is active."
     )
@@ -138,14 +139,16 @@ def test_a_wrong_auth_token(org, fake):
     assert _message(report, "Auth Token").startswith("Twilio refused the Auth Token")
 
 
-def test_no_auth_token_means_no_auth_token_check(fake):
+def test_no_auth_token_fails_verify_without_asking_twilio_about_it(fake):
+    """Tokens need no Auth Token, but the voice webhooks refuse every call without it."""
     org = OrganizationFactory(twilio_auth_token="")
     fake.knows(org)
 
     report = _verify(org, fake)
 
-    assert report.passed
-    assert "Auth Token" not in _results(report)
+    assert [check.name for check in report.failures] == ["Auth Token"]
+    assert _message(report, "Auth Token").startswith("Not set: the voice webhooks check")
+    assert "Twilio Console, Account Info" in _message(report, "Auth Token")
     assert all(sent.auth[0] != org.twilio_account_sid for sent in fake.sent)
 
 
@@ -158,7 +161,19 @@ def test_missing_credentials_send_nothing_to_twilio():
     assert fake.sent == []
     assert _results(report) == {"Credentials": False}
     assert _message(report, "Credentials") == (
-        "Not set: API key secret, TwiML App SID. Nothing was sent to Twilio."
+        "Not set: API key secret, TwiML App SID. Nothing was sent to Twilio. Run *Set up "
+        "Twilio voice*: it creates what is missing."
+    )
+
+
+def test_without_an_account_sid_verify_says_where_to_find_it():
+    org = OrganizationFactory(twilio_account_sid="", twilio_auth_token="")
+
+    report = _verify(org, FakeTwilio())
+
+    assert _message(report, "Credentials").endswith(
+        "Enter the Account SID and the Auth Token (Twilio Console, Account Info), then run "
+        "*Set up Twilio voice*."
     )
 
 
@@ -221,3 +236,18 @@ def test_an_undecryptable_secret_is_reported_and_not_sent(org, fake, settings):
     assert fake.sent == []
     assert _results(report) == {"Credentials": True, "API key": False, "Auth Token": False}
     assert "cannot be decrypted" in _message(report, "API key")
+
+
+@pytest.mark.parametrize(("status", "said"), [(503, "HTTP error 503"), (429, "429, too many")])
+def test_an_error_status_on_a_page_of_numbers_is_named_not_taken_for_no_answer(
+    org, fake, settings, status, said
+):
+    settings.TWILIO_WEBHOOK_BASE_URL = "https://relay.example.com"
+    UserFactory(organization=org, twilio_phone_number="+14165550111")
+    fake.accounts[org.twilio_account_sid].number("+14165550111")
+    fake.fail(r"IncomingPhoneNumbers\.json", status)
+
+    report = _verify(org, fake)
+
+    assert [check.name for check in report.failures] == ["Numbers"]
+    assert said in _message(report, "Numbers")

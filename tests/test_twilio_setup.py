@@ -243,8 +243,9 @@ def test_a_refused_auth_token_stops_at_the_first_step(new_org, twilio):
     [
         ("", False, "is not set"),
         ("http://relay.example.com", False, "is not HTTPS"),
-        ("https://relay.example.com?x=1", True, "without white space, a query or a fragment"),
-        (" https://relay.example.com", True, "without white space, a query or a fragment"),
+        ("https://relay.example.com?x=1", True, "white space, a query or a fragment"),
+        (" https://relay.example.com", True, "white space, a query or a fragment"),
+        ("https://relay.example.com:99999", True, "URL of a host, without a user name"),
     ],
 )
 def test_no_usable_public_url_refuses_before_any_request(
@@ -424,3 +425,58 @@ def test_set_up_finds_members_numbers_on_every_page_and_stops_at_the_deadline(
     assert "this page's time with Twilio is up" in stopped.summary()
     assert [_resource(s.url).split("?")[0] for s in twilio.sent][-1] == "/IncomingPhoneNumbers.json"
     assert len(twilio.sent) == 3
+
+
+def test_a_removed_secret_gets_a_new_key_and_the_old_one_is_named_for_deletion(new_org, twilio):
+    set_up(organization=new_org, apply=True, http_client=twilio)
+    old = new_org.twilio_api_key_sid
+    new_org.twilio_api_key_secret = ""  # "Remove the stored API key secret", as Verify advises
+    new_org.save()
+
+    done = set_up(organization=new_org, apply=True, http_client=twilio)
+
+    assert ("API key", CREATE) in _changes(done)
+    assert f"The previous key {old} still works in Twilio: delete it" in done.summary()
+    assert new_org.twilio_api_key_sid != old
+
+
+def test_an_undecryptable_secret_gets_a_new_key(new_org, twilio, settings):
+    from cryptography.fernet import Fernet
+
+    from orgs.models import Organization
+
+    set_up(organization=new_org, apply=True, http_client=twilio)
+    old = new_org.twilio_api_key_sid
+    # The key that sealed the secret is gone; the Auth Token is sealed again under the new one.
+    token = new_org.twilio_auth_token.reveal()
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    Organization.objects.filter(pk=new_org.pk).update(twilio_auth_token=token)
+    org = Organization.objects.get(pk=new_org.pk)
+
+    plan = set_up(organization=org, apply=False, http_client=twilio)
+    done = set_up(organization=org, apply=True, http_client=twilio)
+
+    assert f"the stored secret of {old} cannot be decrypted" in plan.summary()
+    assert ("API key", CREATE) in _changes(done)
+    assert (
+        org.twilio_api_key_secret.reveal()
+        == twilio.accounts[org.twilio_account_sid].keys[org.twilio_api_key_sid]
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        (503, "HTTP error 503, a fault on its side"),
+        (429, "answered 429, too many requests"),
+        (403, "refused the Account SID and Auth Token"),
+    ],
+)
+def test_an_error_status_on_the_number_list_is_named(new_org, twilio, status, said):
+    twilio.fail(r"IncomingPhoneNumbers\.json", status)
+
+    report = set_up(organization=new_org, apply=True, http_client=twilio)
+
+    assert _changes(report)[-1] == ("Numbers", FAIL)
+    assert said in report.summary()
+    assert "did not answer" not in report.summary()

@@ -269,5 +269,5 @@ def test_with_a_refused_key_and_no_auth_token_nothing_more_is_asked(org, fake, a
 
     failures = _failures(org, fake)
 
-    assert list(failures) == ["API key"]
+    assert list(failures) == ["API key", "Auth Token"]
     assert len(fake.sent) == 1

@@ -80,6 +80,8 @@ def test_no_base_url_passes():
         "https://relay.example.com/voice/",
         "http://127.0.0.1:8000",
         "HTTPS://relay.example.com",
+        "https://relay.example.com:8443/voice",
+        "http://[::1]:8000",
     ],
 )
 def test_a_public_base_url_passes(settings, base_url):
@@ -102,6 +104,12 @@ def test_a_public_base_url_passes(settings, base_url):
         "https://relay.example.com/voice path",
         "https://[relay.example.com",
         "https://:443",
+        "https://relay.example.com:abc",
+        "https://relay.example.com:99999",
+        "https://-/",
+        "https://relay_example.com",
+        "https://relay.example.com\\x",
+        "https://user@relay.example.com",
     ],
 )
 def test_a_base_url_twilio_could_not_have_called_is_an_error(settings, base_url):
@@ -111,3 +119,12 @@ def test_a_base_url_twilio_could_not_have_called_is_an_error(settings, base_url)
 
     assert error.id == "calls_webhooks.E002"
     assert repr(base_url) in error.msg
+
+
+def test_a_password_in_the_base_url_is_refused_and_not_repeated(settings):
+    settings.TWILIO_WEBHOOK_BASE_URL = "https://relay:s3cr3t-pass@relay.example.com"
+
+    (error,) = check_webhook_base_url()
+
+    assert "s3cr3t-pass" not in error.msg
+    assert "https://relay:***@relay.example.com" in error.msg
