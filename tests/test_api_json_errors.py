@@ -132,3 +132,18 @@ def test_a_host_not_allowed_is_a_json_400_on_the_health_checks_and_the_api(clien
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert response.json()["code"] == "bad_request"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"username": "\\ud800", "password": "x"}',
+        '{"username": "ada", "password": "\\udfff"}',
+        '{"username": "\\ud800\\udfff\\ud800", "password": "\\ud800"}',
+    ],
+)
+def test_a_lone_surrogate_in_a_sign_in_is_a_json_400_not_a_500(client, body):
+    response = client.post("/api/auth/token", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"

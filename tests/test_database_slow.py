@@ -1,6 +1,8 @@
 """A PostgreSQL that answers, but too slowly (a table locked by a migration, a server
-overloaded), costs a request one bounded wait, then none: the server cancels the statement at
-its lock or statement timeout, and that opens the backend's breaker as a frozen server does."""
+overloaded or stalling), costs a request one bounded wait, then none: the server cancels a
+plain read at its lock or statement timeout, or answers a round trip only after that, and
+either opens the backend's breaker as a frozen server does. A write that waits on its own rows
+costs its request alone."""
 
 import time
 from contextlib import contextmanager
@@ -21,13 +23,17 @@ pytestmark = pytest.mark.skipif(
 
 
 @contextmanager
-def locked(table: str):
-    """``table`` locked by another session, as a migration's ALTER TABLE locks it."""
+def locked(table: str, *, row: int | None = None):
+    """``table`` locked by another session, as a migration's ALTER TABLE locks it; or only its
+    row ``row``, as another request's transaction locks it."""
     params = connection.get_connection_params()
     params.pop("options", None)
     params.pop("prepare_threshold", None)
     with psycopg.connect(**params) as holder:
-        holder.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
+        if row is None:
+            holder.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
+        else:
+            holder.execute(f'SELECT 1 FROM "{table}" WHERE id = %s FOR UPDATE', [row])  # noqa: S608
         try:
             yield
         finally:
@@ -37,11 +43,16 @@ def locked(table: str):
 @pytest.fixture
 def slow_to_give_up(django_db_blocker):
     """A second connection to the test database whose server gives up waiting for a lock
-    after 0.3 s, and on any statement after 0.6 s."""
+    after 0.3 s, and on any statement after 0.6 s; a round trip answered after 0.45 s stalled."""
     options = "-c statement_timeout=600 -c lock_timeout=300"
     settings = {
         **connection.settings_dict,
-        "OPTIONS": {**connection.settings_dict["OPTIONS"], "options": options, "deadline": 5},
+        "OPTIONS": {
+            **connection.settings_dict["OPTIONS"],
+            "options": options,
+            "deadline": 5,
+            "stall": 0.45,
+        },
     }
     wrapper = load_backend(settings["ENGINE"]).DatabaseWrapper(settings, alias="slow")
     with django_db_blocker.unblock():
@@ -137,3 +148,47 @@ def test_a_probe_that_meets_the_lock_again_opens_the_breaker_again(slow_to_give_
             assert not slow_to_give_up.breaker.closed
             clock[0] += PAUSE_SECONDS + 0.1
     assert _select(slow_to_give_up, "SELECT count(*) FROM django_migrations") > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_waiting_on_a_locked_row_fails_alone_and_opens_nothing(slow_to_give_up):
+    """Another request's transaction holds a user's row: that user's update gives up at the
+    lock timeout; every other request goes on."""
+    user = UserFactory()
+    update = "UPDATE users_user SET last_login = now() WHERE id = %s"
+    with locked("users_user", row=user.pk):
+        with (
+            pytest.raises(OperationalError, match="lock timeout"),
+            slow_to_give_up.cursor() as cursor,
+        ):
+            cursor.execute(update, [user.pk])
+        assert slow_to_give_up.breaker.closed
+        # Plain reads of the same row are not held by a row lock.
+        with slow_to_give_up.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM users_user WHERE id = %s", [user.pk])
+            assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_in_a_transaction_cancelled_at_the_lock_timeout_opens_nothing(slow_to_give_up):
+    slow_to_give_up.set_autocommit(False)
+    with locked("users_user"):
+        with (
+            pytest.raises(OperationalError, match="lock timeout"),
+            slow_to_give_up.cursor() as cursor,
+        ):
+            cursor.execute("SELECT count(*) FROM users_user")
+        assert slow_to_give_up.breaker.closed
+    slow_to_give_up.rollback()
+    slow_to_give_up.set_autocommit(True)
+
+
+def test_a_round_trip_answered_only_after_the_statement_timeout_opens_the_breaker(
+    slow_to_give_up,
+):
+    """A stalling server or network: the answer is used, later requests are not asked."""
+    assert _select(slow_to_give_up, "SELECT pg_sleep(0.5)::text || 'x'") == "x"
+
+    assert not slow_to_give_up.breaker.closed
+    with pytest.raises(OperationalError, match="not asked again yet"):
+        _select(slow_to_give_up)

@@ -232,8 +232,15 @@ def _token_request(*headers: bytes, target: bytes = b"/api/calls/token/twilio") 
         _token_request(*(b"X-H%d: v" % i for i in range(120))),
         # Scheme headers gunicorn would find contradicting X-Forwarded-Proto: nginx drops them.
         _token_request(b"X-Forwarded-Ssl: on", b"X-Forwarded-Protocol: ssl"),
+        # The longest X-Forwarded-For nginx takes, with the address nginx appends to it.
+        _token_request(b"X-Forwarded-For: " + b"1" * 7975),
     ],
-    ids=["long request line", "many header fields", "contradicting scheme headers"],
+    ids=[
+        "long request line",
+        "many header fields",
+        "contradicting scheme headers",
+        "longest forwarded-for",
+    ],
 )
 def test_what_nginx_passes_on_reaches_the_app(app_behind_nginx, request_bytes):
     status, head, body = _raw(app_behind_nginx, request_bytes)
@@ -250,8 +257,14 @@ def test_what_nginx_passes_on_reaches_the_app(app_behind_nginx, request_bytes):
         (_token_request(b"X-Note: a\x01b"), 400),  # refused by gunicorn, not by nginx
         (_token_request(b"Authorization: Bearer a\x7fb"), 400),
         (_token_request(target=b"/api/calls/token/twilio?x=" + b"a" * 9000), 400),  # nginx: 414
+        (_token_request(b"X-Big: " + b"a" * 8100), 400),  # nginx: a field over its buffer
     ],
-    ids=["control character", "delete in a bearer token", "request line over 8 KB"],
+    ids=[
+        "control character",
+        "delete in a bearer token",
+        "request line over 8000 bytes",
+        "header field over 8000 bytes",
+    ],
 )
 def test_what_gunicorn_or_nginx_refuses_is_json_not_an_html_page(
     app_behind_nginx, request_bytes, status

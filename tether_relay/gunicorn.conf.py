@@ -14,10 +14,23 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _cpus() -> int:
+    """The CPUs this process may run on (its affinity, as taskset or a container's cpuset sets
+    it), not all the machine's. A CPU quota (cgroups' cpu.max) is not seen: set
+    GUNICORN_WORKERS there."""
+    counted = getattr(os, "process_cpu_count", None)  # Python 3.13
+    if counted is not None:
+        return counted() or 1
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:2212")
 # One sync worker per core serves the most (the requests are CPU-bound; README, Scaling), and
 # at least 2, so that a request waiting out a database deadline never stops the whole server.
-workers = _int("GUNICORN_WORKERS", max(2, os.cpu_count() or 1))
+workers = _int("GUNICORN_WORKERS", max(2, _cpus()))
 threads = _int("GUNICORN_THREADS", 1)
 worker_class = "gthread" if threads > 1 else "sync"
 # A request that takes longer than this is killed; token requests take milliseconds.
@@ -32,8 +45,9 @@ preload_app = True
 # Addresses of the proxies whose X-Forwarded-* headers gunicorn may trust.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
-# Whatever nginx passes on (its 8 KB header buffers: deploy/nginx/proxy.conf), gunicorn takes:
-# a request line or header field of up to 8190 bytes (its most), and up to 1000 fields.
+# Whatever nginx passes on (its header buffers of 8000 bytes: deploy/nginx/proxy.conf), with
+# what it appends (X-Forwarded-For), gunicorn takes: a request line or header field of up to
+# 8190 bytes (its most), and up to 1000 fields.
 limit_request_line = 8190
 limit_request_field_size = 8190
 limit_request_fields = 1000

@@ -161,6 +161,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=3),
             "options": " ".join(f"-c {name}={value}" for name, value in _server_settings.items()),
             "deadline": (_statement_timeout_ms + 1000) / 1000 if _statement_timeout_ms else None,
+            # A round trip answered after the statement timeout waited on a stalling server
+            # or network: it opens the breaker, though its answer is used.
+            "stall": _statement_timeout_ms / 1000 if _statement_timeout_ms else None,
             # The token endpoint's caller query planned once per connection, not on every
             # request: for app servers connected to PostgreSQL directly. Off by default: behind
             # a pooler in transaction mode a prepared statement meets other server connections.

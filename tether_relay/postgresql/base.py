@@ -9,7 +9,8 @@ gunicorn killed its worker. Here:
   the connection is closed and the call raises ``OperationalError``, which the views answer
   with a JSON 503 (``connect_timeout`` already bounds a new connection);
 - after a failure that cost a wait (the deadline, a connection attempt that timed out, a
-  statement the server cancelled at its ``statement_timeout`` or ``lock_timeout``: a server
+  round trip answered only after the server's ``statement_timeout`` (``OPTIONS["stall"]``), a
+  plain read the server cancelled at its ``statement_timeout`` or ``lock_timeout``: a server
   too slow, or a table locked by a migration), a per-process circuit breaker
   (``calls.breaker``) answers every new cursor and connection with ``OperationalError`` at
   once for a few seconds, so that an outage costs one request per process and pause a wait,
@@ -52,6 +53,10 @@ class DeadlineConnection(psycopg.Connection):
     """A psycopg connection whose every wait on the server gives up after ``deadline`` s."""
 
     deadline: float | None = None
+    # A round trip answered later than this (the server's statement timeout, which bounds its
+    # own work) waited on the server or the network stalling: the breaker opens, though the
+    # answer is used.
+    stall: float | None = None
     breaker: Breaker | None = None
 
     def wait(self, gen, interval=0.1, timeout=None):
@@ -67,19 +72,16 @@ class DeadlineConnection(psycopg.Connection):
             raise errors.OperationalError(
                 f"the database did not answer within {self.deadline:g} s; connection closed"
             ) from None
-        except (errors.QueryCanceled, errors.LockNotAvailable) as error:
-            # The server answered, but only to say that it gave up waiting (its statement or
-            # lock timeout): a server this slow, or a table locked this long (a migration's
-            # ALTER TABLE), is not asked again for a while either.
-            self._trip(error)
-            raise
         except errors.Error as error:
             # The connection broke (as opposed to a statement failing), after a wait.
             if self.closed and time.perf_counter() - started >= SLOW_FAILURE_SECONDS:
                 self._trip(error)
             raise
         if self.breaker is not None:
-            self.breaker.succeeded()
+            if self.stall is not None and time.perf_counter() - started > self.stall:
+                self._trip(errors.OperationalError("answered after its statement timeout"))
+            else:
+                self.breaker.succeeded()
         return result
 
     def _trip(self, error: Exception) -> None:
@@ -167,11 +169,44 @@ def _retryable(db, sql: str, elapsed: float) -> bool:
     )
 
 
-class RetryingCursorWrapper(_RetryFirstRead, utils.CursorWrapper):
+class _TripOnCancelledRead:
+    """A plain read that the server cancelled because it waited too long opens the breaker.
+
+    Outside a transaction, a SELECT waits on no row lock (MVCC): only for a table-level lock
+    that excludes readers, which DDL takes (a migration's ALTER TABLE, held or queued), or for a
+    server too slow to run it within the statement timeout. Either holds every request that
+    needs the database, so it is not asked again for a while. A write, or a statement in a
+    transaction, cancelled by its lock timeout waited on its own rows or tables (another
+    session's sign-in, an index being built): that request alone gets the 503.
+    """
+
+    def execute(self, sql, params=None):
+        try:
+            return super().execute(sql, params)
+        except OperationalError as error:
+            cause = error.__cause__
+            if isinstance(cause, (errors.QueryCanceled, errors.LockNotAvailable)) and (
+                _plain_read(self.db, sql)
+            ):
+                self.db.breaker.trip(cause, TRIPPED)
+            raise
+
+
+def _plain_read(db, sql) -> bool:
+    return (
+        not db.in_atomic_block
+        and db.get_autocommit()
+        and isinstance(sql, str)
+        and sql.lstrip()[:6].upper() == "SELECT"
+        and " FOR " not in sql.upper()  # FOR UPDATE / SHARE: a read that locks rows
+    )
+
+
+class RetryingCursorWrapper(_TripOnCancelledRead, _RetryFirstRead, utils.CursorWrapper):
     pass
 
 
-class RetryingCursorDebugWrapper(_RetryFirstRead, utils.CursorDebugWrapper):
+class RetryingCursorDebugWrapper(_TripOnCancelledRead, _RetryFirstRead, utils.CursorDebugWrapper):
     pass
 
 
@@ -189,6 +224,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def get_connection_params(self):
         params = super().get_connection_params()
         params.pop("deadline", None)  # not libpq parameters
+        params.pop("stall", None)
         if params.pop("prepared_statements", False) and params.get("prepare_threshold") is None:
             # psycopg prepares nothing while the threshold is None, even when asked to. Django's
             # own cursors bind on the client and never prepare, whatever the threshold.
@@ -241,6 +277,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 self.breaker.trip(error, TRIPPED)
             raise
         connection.deadline = self.settings_dict["OPTIONS"].get("deadline")
+        connection.stall = self.settings_dict["OPTIONS"].get("stall")
         connection.breaker = self.breaker
         return connection
 

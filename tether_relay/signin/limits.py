@@ -99,5 +99,8 @@ def canonical_username(username: str) -> str:
 
 
 def _key(scope: str, value: str) -> str:
-    # A digest: usernames and addresses are chosen by clients, cache keys must be safe.
-    return f"signin:failures:{scope}:{hashlib.sha256(value.encode()).hexdigest()[:40]}"
+    # A digest: usernames and addresses are chosen by clients, cache keys must be safe. The
+    # limits are counted before the request is validated: a lone surrogate (which JSON may
+    # carry, and the serializer then refuses) is digested as it is.
+    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+    return f"signin:failures:{scope}:{digest}"
