@@ -107,10 +107,10 @@ class _Checker:
         app = self._ask("TwiML App", account.applications(self.credentials.twiml_app_sid).fetch)
         if app.status == NO_ANSWER:
             return [findings.unreachable()]
-        if not app.refused and not (app.ok or app.not_found):
-            return [findings.key_refused(app)]  # Twilio's own trouble: nothing to learn yet
         if app.refused:
             return [findings.key_refused(app), *self._without_the_key()]
+        if not (app.ok or app.not_found):
+            return [findings.key_refused(app)]  # Twilio's own trouble: nothing to learn yet
         key = self._ask("API key", account.keys(self.credentials.api_key_sid).fetch)
         by_key = self._ask("account", account.fetch)
         token_checks, by_token = self._auth_token()

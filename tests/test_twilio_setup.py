@@ -1,7 +1,9 @@
 """Setting Twilio up from an Account SID and an Auth Token, against a stateful fake Twilio."""
 
 import pytest
+from cryptography.fernet import Fernet
 
+from orgs.models import Organization
 from orgs.twilio_checks import twilio_credentials_verify
 from orgs.twilio_setup import CREATE, FAIL, KEEP, MISSING, UPDATE, TwilioSetupRefused
 from orgs.twilio_setup import twilio_voice_set_up as set_up
@@ -441,10 +443,6 @@ def test_a_removed_secret_gets_a_new_key_and_the_old_one_is_named_for_deletion(n
 
 
 def test_an_undecryptable_secret_gets_a_new_key(new_org, twilio, settings):
-    from cryptography.fernet import Fernet
-
-    from orgs.models import Organization
-
     set_up(organization=new_org, apply=True, http_client=twilio)
     old = new_org.twilio_api_key_sid
     # The key that sealed the secret is gone; the Auth Token is sealed again under the new one.

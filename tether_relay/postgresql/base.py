@@ -162,7 +162,13 @@ def _retryable(db, sql: str, elapsed: float) -> bool:
     return (
         gone
         and elapsed < SLOW_FAILURE_SECONDS  # a wait means a frozen server: not asked again
-        and not db.in_atomic_block
+        and _read_outside_a_transaction(db, sql)
+    )
+
+
+def _read_outside_a_transaction(db, sql) -> bool:
+    return (
+        not db.in_atomic_block
         and db.get_autocommit()
         and isinstance(sql, str)
         and sql.lstrip()[:6].upper() == "SELECT"
@@ -193,13 +199,8 @@ class _TripOnCancelledRead:
 
 
 def _plain_read(db, sql) -> bool:
-    return (
-        not db.in_atomic_block
-        and db.get_autocommit()
-        and isinstance(sql, str)
-        and sql.lstrip()[:6].upper() == "SELECT"
-        and " FOR " not in sql.upper()  # FOR UPDATE / SHARE: a read that locks rows
-    )
+    # FOR UPDATE / SHARE: a read that locks rows, and may wait on them.
+    return _read_outside_a_transaction(db, sql) and " FOR " not in sql.upper()
 
 
 class RetryingCursorWrapper(_TripOnCancelledRead, _RetryFirstRead, utils.CursorWrapper):
